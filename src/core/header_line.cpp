@@ -1,0 +1,31 @@
+#include "tracestrip/header_line.h"
+
+#include "tracestrip/text.h"
+
+namespace tracestrip {
+
+HeaderLine parse_header_line(std::string_view line) {
+  HeaderLine parsed;
+  size_t colon = line.find(':');
+  if(colon != std::string_view::npos) {
+    if(colon == 0)
+      return parsed;  // curl requires a name before the colon
+    parsed.name = line.substr(0, colon);
+    parsed.value = trim_blanks(line.substr(colon + 1));
+    parsed.kind = parsed.value.empty() ? HeaderLineKind::Removal : HeaderLineKind::Header;
+    return parsed;
+  }
+  // "Name;" — only when the semicolon ends the line, as curl checks.
+  size_t semicolon = line.find(';');
+  if(semicolon != std::string_view::npos && semicolon > 0 && semicolon + 1 == line.size()) {
+    parsed.name = line.substr(0, semicolon);
+    parsed.kind = HeaderLineKind::EmptyHeader;
+  }
+  return parsed;
+}
+
+bool sends_header(const HeaderLine& line) {
+  return line.kind == HeaderLineKind::Header || line.kind == HeaderLineKind::EmptyHeader;
+}
+
+}  // namespace tracestrip
