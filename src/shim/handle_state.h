@@ -1,0 +1,35 @@
+// What the shim remembers about one easy handle. Kept in a side table keyed
+// by the handle: CURLOPT_PRIVATE belongs to the application.
+#pragma once
+
+#define CURL_DISABLE_TYPECHECK 1
+#include <curl/curl.h>
+
+#include "tracestrip/request_verdict.h"
+
+namespace tracestrip::shim {
+
+struct HandleState {
+  // The application's list as given to CURLOPT_HTTPHEADER: read, never written.
+  // Guarded by the registry lock, as curl_slist_free_all may clear it.
+  const curl_slist* app_headers = nullptr;
+  bool app_headers_freed = false;
+
+  // The URL: facts from CURLOPT_URL, or a CURLU read at commit time.
+  UrlFacts url;
+  CURLU* curlu = nullptr;
+
+  // CURLOPT_AWS_SIGV4 / CURLOPT_HTTPAUTH, kept across duphandle (curl 7.88
+  // drops the AWS_SIGV4 string there, but still signs).
+  CurlSigning signing;
+  bool sigv4_option_set = false;
+  long httpauth = 0;
+
+  // The filtered copy tracestrip owns and frees; may legitimately be nullptr
+  // when every entry was removed, hence `owned_built`.
+  curl_slist* owned = nullptr;
+  bool owned_built = false;
+  bool owned_installed = false;  // curl currently points at `owned`
+};
+
+}  // namespace tracestrip::shim

@@ -1,0 +1,48 @@
+// The real libcurl functions, found lazily: dlsym(RTLD_NEXT) first, then the
+// libcurl objects actually loaded (a libcurl loaded RTLD_LOCAL, as Python
+// loads pycurl's, is invisible to RTLD_NEXT). Never a null call: a function
+// that cannot be found comes back as nullptr and the caller answers with
+// curl's own error code.
+#pragma once
+
+#define CURL_DISABLE_TYPECHECK 1
+#include <curl/curl.h>
+
+#include "tracestrip/header_filter.h"
+#include "tracestrip/url_parts.h"
+
+namespace tracestrip::shim {
+
+struct RealCurl {
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_duphandle) easy_duphandle;
+  decltype(&::curl_easy_reset) easy_reset;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_multi_add_handle) multi_add_handle;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+};
+
+// Each accessor resolves its function once and caches it; nullptr when curl
+// is nowhere to be found (resolution is tried again on the next call).
+decltype(&::curl_easy_init) real_easy_init();
+decltype(&::curl_easy_setopt) real_easy_setopt();
+decltype(&::curl_easy_perform) real_easy_perform();
+decltype(&::curl_easy_duphandle) real_easy_duphandle();
+decltype(&::curl_easy_reset) real_easy_reset();
+decltype(&::curl_easy_cleanup) real_easy_cleanup();
+decltype(&::curl_multi_add_handle) real_multi_add_handle();
+decltype(&::curl_slist_append) real_slist_append();
+decltype(&::curl_slist_free_all) real_slist_free_all();
+
+// The URL API and list functions as the rules want them (complete() tells).
+CurlUrlApi real_url_api();
+SlistApi real_slist_api();
+
+// True when `address` lies inside the libcurl the shim forwards to: calls
+// curl makes to its own exported functions are left alone.
+bool is_inside_real_curl(const void* address);
+
+}  // namespace tracestrip::shim
