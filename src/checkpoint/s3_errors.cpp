@@ -42,8 +42,12 @@ S3Error error_for(const sigv4::Verification &verification, std::time_t now)
   case Verdict::kMissingAuthorization:
     return make_error(403, "AccessDenied", "Access Denied");
   case Verdict::kMalformedAuthorization:
+    if(verification.presigned)
+      return make_error(400, "AuthorizationQueryParametersError", verification.message);
     return make_error(400, "AuthorizationHeaderMalformed",
                       "The authorization header is malformed; " + verification.message);
+  case Verdict::kExpired:
+    return make_error(403, "AccessDenied", verification.message);
   case Verdict::kUnknownAccessKey: {
     S3Error error = make_error(403, "InvalidAccessKeyId", verification.message);
     error.details = {{"AWSAccessKeyId", verification.authorization->access_key_id}};

@@ -129,8 +129,7 @@ std::string canonical_headers(const HeaderList &headers,
 
 std::string canonical_request(const CanonicalRequestInput &input)
 {
-  std::string_view query =
-      input.query_override.empty() ? std::string_view(input.request.query) : input.query_override;
+  std::string_view query = input.query_override.value_or(input.request.query);
   std::string canonical;
   canonical += input.request.method;
   canonical += '\n';

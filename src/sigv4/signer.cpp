@@ -35,7 +35,8 @@ std::vector<std::string> names_to_sign(const HttpRequest &request, const Signing
 
 // Runs steps 1-4 over a request whose headers and query are final.
 SigningResult compute(const HttpRequest &request, const SigningConfig &config,
-                      const std::vector<std::string> &signed_names, std::string_view query)
+                      const std::vector<std::string> &signed_names,
+                      std::optional<std::string_view> query)
 {
   CredentialScope scope = scope_of(config);
   SigningResult result;
@@ -116,7 +117,7 @@ SigningResult sign_request(HttpRequest &request, const SigningConfig &config)
     request.headers.push_back({"X-Amz-Security-Token", credentials.session_token});
 
   std::vector<std::string> signed_names = names_to_sign(request, config);
-  SigningResult result = compute(request, config, signed_names, {});
+  SigningResult result = compute(request, config, signed_names, std::nullopt);
   result.authorization = format_authorization(
       Authorization{credentials.access_key_id, scope_of(config), signed_names, result.signature});
 

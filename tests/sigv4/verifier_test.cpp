@@ -198,3 +198,54 @@ TEST(Verifier, SessionTokenIsSignedAndChecked)
 
 }  // namespace
 }  // namespace tracestrip::sigv4
+
+namespace tracestrip::sigv4 {
+namespace {
+
+HttpRequest presigned_get(long expires_seconds = 900)
+{
+  HttpRequest request{"GET", "/bucket/a%20key.txt", "versionId=3", {{"Host", "127.0.0.1:9000"}}};
+  SigningConfig config = s3_config("");
+  config.payload_hash = std::string(kUnsignedPayload);
+  config.expires_seconds = expires_seconds;
+  presign_request(request, config);
+  return request;
+}
+
+TEST(VerifierPresigned, AcceptsWhatThePresignerMade)
+{
+  Verification result = verify(presigned_get(), "");
+  EXPECT_TRUE(result.ok()) << verdict_name(result.verdict) << ": " << result.message << "\n"
+                           << result.canonical_request;
+  EXPECT_TRUE(result.presigned);
+}
+
+TEST(VerifierPresigned, TamperedQueryFails)
+{
+  HttpRequest request = presigned_get();
+  request.query.replace(request.query.find("versionId=3"), 11, "versionId=4");
+  EXPECT_EQ(verify(request, "").verdict, Verdict::kSignatureDoesNotMatch);
+  request = presigned_get();
+  request.query += "&traceparent=00-abc";
+  EXPECT_EQ(verify(request, "").verdict, Verdict::kSignatureDoesNotMatch);
+}
+
+TEST(VerifierPresigned, ExpiryAndUnsignedAmzHeader)
+{
+  EXPECT_TRUE(verify(presigned_get(900), "", kNow + 899).ok());
+  EXPECT_EQ(verify(presigned_get(900), "", kNow + 901).verdict, Verdict::kExpired);
+  HttpRequest request = presigned_get();
+  request.headers.push_back({"x-amz-meta-later", "1"});
+  EXPECT_EQ(verify(request, "").verdict, Verdict::kHeadersNotSigned);
+}
+
+TEST(VerifierPresigned, MissingParameterIsMalformed)
+{
+  HttpRequest request = presigned_get();
+  size_t at = request.query.find("&X-Amz-Expires=");
+  request.query.erase(at, request.query.find('&', at + 1) - at);
+  EXPECT_EQ(verify(request, "").verdict, Verdict::kMalformedAuthorization);
+}
+
+}  // namespace
+}  // namespace tracestrip::sigv4

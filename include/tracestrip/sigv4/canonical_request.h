@@ -5,6 +5,7 @@
 #ifndef TRACESTRIP_SIGV4_CANONICAL_REQUEST_H
 #define TRACESTRIP_SIGV4_CANONICAL_REQUEST_H
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,8 +54,8 @@ struct CanonicalRequestInput {
   std::string_view payload_hash;   // hex SHA-256, or "UNSIGNED-PAYLOAD"
   PathRules path_rules;
   // Replaces request.query when the query itself carries the signature
-  // parameters (presigning); empty means use request.query.
-  std::string_view query_override = {};
+  // parameters (presigning, or verifying without X-Amz-Signature).
+  std::optional<std::string_view> query_override = std::nullopt;
 };
 
 std::string canonical_request(const CanonicalRequestInput &input);

@@ -1,6 +1,7 @@
-// Verifying a received request the way S3 does: parse Authorization, look
-// up the secret, check date skew, payload hash and that every x-amz-*
-// header is signed, then recompute the signature from what arrived.
+// Verifying a received request the way S3 does: parse Authorization (or
+// the presigned query), look up the secret, check date skew or expiry,
+// payload hash and that every x-amz-* header is signed, then recompute
+// the signature from what arrived.
 #ifndef TRACESTRIP_SIGV4_VERIFIER_H
 #define TRACESTRIP_SIGV4_VERIFIER_H
 
@@ -29,6 +30,7 @@ enum class Verdict {
   kHeadersNotSigned,          // an x-amz-* header outside SignedHeaders
   kSignatureDoesNotMatch,
   kContentSha256Mismatch,     // body does not hash to x-amz-content-sha256
+  kExpired,                   // presigned URL past X-Amz-Date + X-Amz-Expires
 };
 
 // Stable name of a verdict ("SignatureDoesNotMatch"-like, for logs).
@@ -56,6 +58,7 @@ struct VerifyInput {
 
 struct Verification {
   Verdict verdict = Verdict::kOk;
+  bool presigned = false;          // signature came in the query string
   std::string message;             // human explanation
   std::optional<Authorization> authorization;
   std::vector<std::string> unsigned_amz_headers;  // for kHeadersNotSigned
@@ -67,6 +70,9 @@ struct Verification {
   bool ok() const { return verdict == Verdict::kOk; }
 };
 
+// Header signatures (Authorization) and presigned URLs (X-Amz-Signature
+// in the query; the payload hash is UNSIGNED-PAYLOAD unless the request
+// carries x-amz-content-sha256).
 Verification verify_request(const VerifyInput &input, const SecretLookup &lookup,
                             const VerifyOptions &options);
 
