@@ -266,7 +266,7 @@ summarize_agent() {
   l2=$(grep -c '^demoagent: layer 2 .* added' "$WORK/err")
   refused=$(grep -c '^demoagent: .* was refused' "$WORK/err")
   say "  The agent added $l1 header(s) while the program built its header lists (layer 1)"
-  say "  and $l2 more at each transfer (layer 2); $refused addition(s) were refused."
+  say "  and $l2 when transfers started (layer 2); $refused more addition(s) were refused."
 }
 
 step_alone() {
@@ -290,6 +290,10 @@ step_agent() {
   summarize_agent
   local marker
   marker=$(agent_marker)
+  if grep -q '^demoagent' "$WORK/out"; then
+    say "  => UNEXPECTED: the agent wrote to the program's standard output."
+    return 1
+  fi
   if [ $RC -eq 0 ] || ! grep -q 'HTTP 403 SignatureDoesNotMatch' "$WORK/out"; then
     say "  => UNEXPECTED: with the agent the upload should fail with 403"
     say "     SignatureDoesNotMatch (exit status $RC)."
