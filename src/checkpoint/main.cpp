@@ -2,6 +2,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -57,12 +59,19 @@ int main(int argc, char **argv)
     }
     std::cout << "listening on " << options.config.bind_address << ":" << port << std::endl;
 
-    std::thread waiter([&server, signals] {
+    std::atomic<bool> done{false};
+    std::thread waiter([&server, &done, signals] {
       int signal_number = 0;
       sigwait(&signals, &signal_number);
-      server.stop();
+      // stop() does nothing until serve() is running: a signal that came
+      // right after bind() must not be lost, so ask until serve() returns.
+      while(!done) {
+        server.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     });
     bool served = server.serve();
+    done = true;
     // serve() may also end on its own; wake the waiter so it can be joined.
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
