@@ -67,6 +67,14 @@ std::map<std::string, std::string> query_params(const std::string &query)
   return params;
 }
 
+// A parameter's decoded value, "" when absent (without inserting it).
+std::string param_or_empty(const std::map<std::string, std::string> &params,
+                           const std::string &name)
+{
+  auto found = params.find(name);
+  return found == params.end() ? std::string() : found->second;
+}
+
 std::string iso_time(std::time_t when)
 {
   std::tm parts{};
@@ -389,22 +397,24 @@ private:
 
   Outcome list_objects(const httplib::Request &req, httplib::Response &res,
                        const std::string &request_id, const S3Address &address,
-                       std::map<std::string, std::string> &params)
+                       const std::map<std::string, std::string> &params)
   {
-    std::string prefix = params["prefix"];
+    std::string prefix = param_or_empty(params, "prefix");
     std::size_t max_keys = 1000;
     if(params.count("max-keys")) {
       try {
-        max_keys = std::min<std::size_t>(std::stoul(params["max-keys"]), 1000);
+        max_keys = std::min<std::size_t>(std::stoul(param_or_empty(params, "max-keys")), 1000);
       }
       catch(const std::exception &) {
         return fail(req, res, request_id, "ListObjectsV2",
                     make_error(400, "InvalidArgument", "max-keys is not a number"));
       }
     }
-    std::string start_after = params["continuation-token"];
+    std::string start_after = param_or_empty(params, "continuation-token");
     if(start_after.empty())
-      start_after = params["start-after"];
+      start_after = param_or_empty(params, "start-after");
+    // SDKs ask for encoding-type=url so that any key survives XML 1.0.
+    bool url_encoded = param_or_empty(params, "encoding-type") == "url";
 
     Listing listing;
     if(store_.list_objects(address.bucket, prefix, start_after, max_keys, listing) ==
@@ -414,20 +424,17 @@ private:
     std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"" +
                       std::string(kS3Namespace) + "\"><Name>" + xml_escape(address.bucket) +
                       "</Name><Prefix>" +
-                      xml_escape(params["encoding-type"] == "url" ? sigv4::uri_encode(prefix, true)
-                                                                  : prefix) +
+                      xml_escape(url_encoded ? sigv4::uri_encode(prefix, true) : prefix) +
                       "</Prefix><KeyCount>" +
                       std::to_string(listing.objects.size()) + "</KeyCount><MaxKeys>" +
                       std::to_string(max_keys) + "</MaxKeys><IsTruncated>" +
                       (listing.truncated ? "true" : "false") + "</IsTruncated>";
     if(params.count("continuation-token"))
-      xml += "<ContinuationToken>" + xml_escape(params["continuation-token"]) +
+      xml += "<ContinuationToken>" + xml_escape(param_or_empty(params, "continuation-token")) +
              "</ContinuationToken>";
     if(listing.truncated)
       xml += "<NextContinuationToken>" + xml_escape(listing.next_token) +
              "</NextContinuationToken>";
-    // SDKs ask for encoding-type=url so that any key survives XML 1.0.
-    bool url_encoded = params["encoding-type"] == "url";
     if(url_encoded)
       xml += "<EncodingType>url</EncodingType>";
     for(const ObjectSummary &object : listing.objects)

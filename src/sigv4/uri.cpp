@@ -96,10 +96,11 @@ std::string normalize_path(std::string_view path)
     normalized += '/';
     normalized += segment;
   }
-  // A path that ended in a directory keeps its trailing slash.
-  bool ends_as_directory = !path.empty() && (path.back() == '/' ||
-                           path.substr(path.rfind('/') + 1) == "." ||
-                           path.substr(path.rfind('/') + 1) == "..");
+  // A path that ended in a directory ("/a/", "/a/.", "/a/..") keeps its
+  // trailing slash.
+  size_t last_slash = path.rfind('/');
+  std::string_view last = last_slash == std::string_view::npos ? path : path.substr(last_slash + 1);
+  bool ends_as_directory = last.empty() || last == "." || last == "..";
   if(normalized.empty() || ends_as_directory)
     normalized += '/';
   return normalized;

@@ -194,6 +194,23 @@ TEST_F(CheckpointTest, PutGetHeadListDelete)
   EXPECT_EQ(send("GET", "/nobucket/x", "").status, 404);
 }
 
+TEST_F(CheckpointTest, ListPagesWithContinuationToken)
+{
+  for(const char *key : {"/bkt/a", "/bkt/b", "/bkt/c", "/bkt/other"})
+    ASSERT_EQ(send("PUT", key, "x").status, 200);
+  httplib::Response first = send("GET", "/bkt?list-type=2&max-keys=2", "");
+  EXPECT_NE(first.body.find("<IsTruncated>true</IsTruncated>"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("<NextContinuationToken>b</NextContinuationToken>"),
+            std::string::npos) << first.body;
+  EXPECT_EQ(first.body.find("<ContinuationToken>"), std::string::npos) << first.body;
+  httplib::Response second = send("GET", "/bkt?list-type=2&max-keys=2&continuation-token=b", "");
+  EXPECT_NE(second.body.find("<Key>c</Key><"), std::string::npos) << second.body;
+  EXPECT_NE(second.body.find("<Key>other</Key>"), std::string::npos) << second.body;
+  EXPECT_NE(second.body.find("<IsTruncated>false</IsTruncated>"), std::string::npos);
+  httplib::Response prefixed = send("GET", "/bkt?list-type=2&prefix=o", "");
+  EXPECT_NE(prefixed.body.find("<KeyCount>1</KeyCount>"), std::string::npos) << prefixed.body;
+}
+
 TEST_F(CheckpointTest, VirtualHostedRequest)
 {
   std::string virtual_host = "bkt.localhost:" + std::to_string(port_);
