@@ -29,6 +29,7 @@
 #define CURL_DISABLE_TYPECHECK /* setopt is defined here, not type-checked */
 #include <curl/curl.h>
 
+#include <atomic>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -37,7 +38,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <atomic>
 #include <dlfcn.h>
 #include <link.h>
 
