@@ -355,15 +355,15 @@ step_guarded() {
   kept=$(grep -c '"action":"kept-signed"' "$WORK/guard-log")
   say "  => As expected: the agent still ran, and the upload succeeded. tracestrip:"
   if [ "$stripped" -gt 0 ]; then
-    say "     - removed the agent's headers before the request was signed ($stripped request(s));"
+    say "     - removed the agent's headers before the request was signed ($stripped request(s))"
   fi
   if [ "$refused" -gt 0 ]; then
     say "     - refused $refused attempt(s) by the agent to add a header to a list that was"
-    say "       already set up for signing;"
+    say "       already set up for signing"
   fi
   if [ "$kept" -gt 0 ]; then
     say "     - left alone the agent's headers that the program had signed itself, since"
-    say "       removing them would break that signature ($kept request(s))."
+    say "       removing them would break that signature ($kept request(s))"
   fi
   return 0
 }
