@@ -1,6 +1,7 @@
 // How curl reads one CURLOPT_HTTPHEADER entry (lib/http.c, Curl_add_custom_headers):
 //   "Name: value"  sends the header;
-//   "Name:"        (blank value) removes a header curl would add itself, sends nothing;
+//   "Name:"        (blank value: only spaces, tabs, CR, LF, VT or FF) removes a
+//                  header curl would add itself, sends nothing;
 //   "Name;"        sends the header with an empty value;
 //   anything else  is not sent.
 #pragma once

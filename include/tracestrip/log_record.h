@@ -14,6 +14,7 @@ struct LogRecord {
   std::string_view reason;  // why the request counts as S3-bound
   std::vector<std::string_view> headers;      // header names acted on
   std::vector<std::string_view> kept_signed;  // tracing names left because signed
+  std::vector<std::string_view> refused;      // tracing names whose append was refused
   std::string_view note;    // free text for warnings, may be empty
 };
 

@@ -5,27 +5,50 @@
 
 namespace tracestrip {
 
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at text[at], or 0.
+size_t utf8_sequence_length(std::string_view text, size_t at) {
+  unsigned char lead = static_cast<unsigned char>(text[at]);
+  size_t length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3
+                : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if(length == 0 || at + length > text.size())
+    return 0;
+  for(size_t i = 1; i < length; ++i) {
+    if((static_cast<unsigned char>(text[at + i]) & 0xc0) != 0x80)
+      return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+// Control bytes become \u escapes; UTF-8 passes through; any other byte
+// becomes U+FFFD, so that a line is always valid JSON.
 std::string json_escape(std::string_view text) {
   std::string escaped;
   escaped.reserve(text.size());
-  for(char c : text) {
+  for(size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     unsigned char byte = static_cast<unsigned char>(c);
-    switch(c) {
-    case '"':
-      escaped += "\\\"";
-      break;
-    case '\\':
-      escaped += "\\\\";
-      break;
-    default:
-      if(byte < 0x20 || byte == 0x7f) {
-        char code[8];
-        std::snprintf(code, sizeof code, "\\u%04x", byte);
-        escaped += code;
-      }
-      else {
-        escaped.push_back(c);
-      }
+    if(c == '"' || c == '\\') {
+      escaped.push_back('\\');
+      escaped.push_back(c);
+    }
+    else if(byte < 0x20 || byte == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "\\u%04x", byte);
+      escaped += code;
+    }
+    else if(byte < 0x80) {
+      escaped.push_back(c);
+    }
+    else if(size_t length = utf8_sequence_length(text, i)) {
+      escaped.append(text.substr(i, length));
+      i += length - 1;
+    }
+    else {
+      escaped += "\\ufffd";
     }
   }
   return escaped;
@@ -67,13 +90,16 @@ void append_names(std::string* line, std::string_view key, const std::vector<std
 
 std::string format_log_line(const LogRecord& record, long long unix_millis, long pid) {
   std::string line = "{\"time\":\"" + iso_time(unix_millis) + "\",\"pid\":" + std::to_string(pid);
-  append_field(&line, "host", record.host);
+  if(!record.host.empty())
+    append_field(&line, "host", record.host);
   append_field(&line, "action", record.action);
   if(!record.reason.empty())
     append_field(&line, "reason", record.reason);
   append_names(&line, "headers", record.headers);
   if(!record.kept_signed.empty())
     append_names(&line, "kept_signed", record.kept_signed);
+  if(!record.refused.empty())
+    append_names(&line, "refused", record.refused);
   if(!record.note.empty())
     append_field(&line, "note", record.note);
   line += "}\n";

@@ -5,13 +5,20 @@
 namespace tracestrip {
 
 CurlSigv4Setting parse_curl_sigv4_setting(std::string_view setting) {
+  // curl reads it with sscanf("%[^:]:%[^:]:%[^:]:%s"): an empty field ends
+  // the reading, and what was not read comes from the host.
   CurlSigv4Setting parsed;
   size_t index = 0;
+  bool ended = false;
   for_each_list_entry(setting, ':', [&](std::string_view part) {
+    if(ended || part.empty()) {
+      ended = true;
+      return;
+    }
     if(index == 2)
       parsed.region = std::string(part);
     else if(index == 3)
-      parsed.service = to_lower(part);
+      parsed.service = to_lower(part.substr(0, part.find_first_of(" \t")));
     ++index;
   });
   return parsed;

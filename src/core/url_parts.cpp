@@ -11,11 +11,15 @@ namespace {
 // Copies one part out of a CURLU handle; false when curl has no such part.
 bool get_part(const CurlUrlApi& api, CURLU* handle, CURLUPart what, unsigned int flags, std::string* out) {
   char* part = nullptr;
-  if(api.get(handle, what, &part, flags) != CURLUE_OK || !part)
-    return false;
-  out->assign(part);
-  api.free(part);
-  return true;
+  CURLUcode result = api.get(handle, what, &part, flags);
+  // curl 7.88 can hand out a part together with an error (failed IDN
+  // conversion): free it whatever the result.
+  bool found = result == CURLUE_OK && part;
+  if(found)
+    out->assign(part);
+  if(part)
+    api.free(part);
+  return found;
 }
 
 UrlParts read_parts(const CurlUrlApi& api, CURLU* handle) {
