@@ -7,6 +7,7 @@
 
 #include "handle_registry.h"
 #include "real_curl.h"
+#include "refused_appends.h"
 #include "runtime.h"
 #include "tracestrip/header_filter.h"
 #include "tracestrip/header_line.h"
@@ -95,13 +96,8 @@ bool refuse_append(curl_slist* list, const char* data, const void* caller) {
     return false;
   if(!tracestrip::list_shows_sigv4(list) || shim::is_inside_real_curl(caller))
     return false;
-  bool refuse = settings.mode == tracestrip::Mode::Strip;
-  tracestrip::LogRecord record;
-  record.action = refuse ? "append-refused" : "report-append";
-  record.headers.push_back(line.name);
-  record.note = "tracing header appended to a list already prepared for SigV4 signing";
-  shim::log_record(record);
-  return refuse;
+  shim::note_refused_append(line.name);  // in report mode: would have been refused
+  return settings.mode == tracestrip::Mode::Strip;
 }
 
 }  // namespace

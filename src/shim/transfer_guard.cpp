@@ -4,12 +4,25 @@
 
 #include "handle_registry.h"
 #include "real_curl.h"
+#include "refused_appends.h"
 #include "runtime.h"
 #include "tracestrip/header_filter.h"
 
 namespace tracestrip::shim {
 
 namespace {
+
+constexpr const char* kKeptSignedWhy =
+    "tracing header left in place: the application's own signature covers it (SignedHeaders); "
+    "removing it would break the request";
+
+// What a commit did, for the log line.
+struct Outcome {
+  const char* action = nullptr;  // "strip", "report", "kept-signed"; nullptr: nothing changed
+  BoundReason reason = BoundReason::NotBound;
+  FilterSummary summary;
+  const char* note = "";
+};
 
 // Points curl back at the application's list if the owned copy is installed.
 void install_app_list(CURL* handle, HandleState* state, const curl_slist* list) {
@@ -42,40 +55,17 @@ std::vector<std::string_view> signed_header_names(const std::optional<Sigv4Autho
   return names;
 }
 
-void log_outcome(const char* action, const UrlFacts& url, BoundReason reason, const FilterSummary& summary,
-                 const char* note) {
-  LogRecord record;
-  record.action = action;
-  record.host = url.host;
-  record.reason = bound_reason_name(reason);
-  record.headers = summary.removed;
-  record.kept_signed = summary.kept_signed;
-  record.note = note;
-  log_record(record);
-}
-
-void warn_kept_signed(const UrlFacts& url, BoundReason reason, const FilterSummary& summary) {
-  static constexpr const char* kWhy =
-      "tracing header left in place: the application's own signature covers it (SignedHeaders), "
-      "removing it would break the request";
-  if(log_enabled())
-    log_outcome("kept-signed", url, reason, summary, kWhy);
-  else
-    warn_once("kept-signed", "a tracing header on an S3 request was left in place because the application's "
-                             "signature covers it; set TRACESTRIP_LOG=stderr for details");
-}
-
 // Replaces the owned copy with a fresh one; false (and nothing changed) on failure.
 bool rebuild_owned_list(CURL* handle, HandleState* state, const curl_slist* list, const HeaderSelector& selector) {
   SlistApi api = real_slist_api();
-  if(!api.append || !api.free_all)
+  auto setopt = real_easy_setopt();
+  if(!api.append || !api.free_all || !setopt)
     return false;
   bool failed = false;
   curl_slist* copy = build_filtered_copy(list, selector, api, &failed);
   if(failed)
     return false;
-  auto setopt = real_easy_setopt();
-  if(!setopt || setopt(handle, CURLOPT_HTTPHEADER, copy) != CURLE_OK) {
+  if(setopt(handle, CURLOPT_HTTPHEADER, copy) != CURLE_OK) {
     api.free_all(copy);
     return false;
   }
@@ -86,55 +76,77 @@ bool rebuild_owned_list(CURL* handle, HandleState* state, const curl_slist* list
   return true;
 }
 
-void guard_bound_request(CURL* handle, HandleState* state, const curl_slist* list, const UrlFacts& url,
-                         BoundReason reason, const std::optional<Sigv4Authorization>& authorization) {
+Outcome guard_bound_request(CURL* handle, HandleState* state, const curl_slist* list, const UrlFacts& url,
+                            BoundReason reason, const std::optional<Sigv4Authorization>& authorization) {
   const Config& settings = config();
   HeaderSelector selector(settings.headers, signed_header_names(authorization, url));
+  Outcome outcome;
+  outcome.reason = reason;
 
   if(settings.mode == Mode::Strip && state->owned_built && filtered_copy_is_current(list, state->owned, selector) &&
      install_owned_list(handle, state)) {
+    // The copy built for an earlier transfer still fits: nothing to build.
+    outcome.action = "strip";
     if(log_enabled())
-      log_outcome("strip", url, reason, summarize_filter(list, selector), "");
-    return;  // the copy built for an earlier transfer still fits
+      outcome.summary = summarize_filter(list, selector);
+    return outcome;
   }
 
-  FilterSummary summary = summarize_filter(list, selector);
-  if(!summary.kept_signed.empty())
-    warn_kept_signed(url, reason, summary);
-  if(!summary.changes() || settings.mode == Mode::Report) {
+  outcome.summary = summarize_filter(list, selector);
+  if(!outcome.summary.changes() || settings.mode == Mode::Report) {
     install_app_list(handle, state, list);
-    if(summary.changes())
-      log_outcome("report", url, reason, summary, "");
-    return;
+    if(outcome.summary.changes())
+      outcome.action = "report";
+    else if(!outcome.summary.kept_signed.empty())
+      outcome.action = "kept-signed";
   }
-  if(!rebuild_owned_list(handle, state, list, selector)) {
+  else if(rebuild_owned_list(handle, state, list, selector)) {
+    outcome.action = "strip";
+  }
+  else {
     install_app_list(handle, state, list);
-    warn_once("rebuild-failed", "could not build the filtered header list (out of memory or curl not found); "
+    warn_once("rebuild-failed", "could not build the filtered header list (out of memory?); "
                                 "the request goes out as the application made it");
-    return;
+    outcome.action = nullptr;
+    outcome.summary.removed.clear();
   }
-  log_outcome("strip", url, reason, summary, "");
+  if(!outcome.summary.kept_signed.empty()) {
+    outcome.note = kKeptSignedWhy;
+    if(!log_enabled())
+      warn_once("kept-signed", "a tracing header on an S3 request was left in place because the application's "
+                               "own signature covers it; set TRACESTRIP_LOG=stderr for details");
+  }
+  return outcome;
 }
 
-void guard_registered_transfer(CURL* handle, HandleState* state) {
+Outcome guard_registered_transfer(CURL* handle, HandleState* state, UrlFacts* url) {
   HandleRegistry::AppHeaders headers = HandleRegistry::instance().app_headers(state);
+  *url = state->curlu ? url_facts(config(), read_curlu(real_url_api(), state->curlu)) : state->url;
   if(headers.freed)
-    return;  // the application freed its list; whatever curl holds now stays
+    return {};  // the application freed its list; whatever curl holds now stays
   const curl_slist* list = headers.list;
-
-  UrlFacts from_curlu;
-  const UrlFacts* url = &state->url;
-  if(state->curlu) {
-    from_curlu = url_facts(config(), read_curlu(real_url_api(), state->curlu));
-    url = &from_curlu;
-  }
   std::optional<Sigv4Authorization> authorization = find_app_authorization(list);
   BoundReason reason = classify_request(config(), *url, state->signing, authorization);
   if(reason == BoundReason::NotBound || !list) {
     install_app_list(handle, state, list);
-    return;
+    return {};
   }
-  guard_bound_request(handle, state, list, *url, reason, authorization);
+  return guard_bound_request(handle, state, list, *url, reason, authorization);
+}
+
+void log_outcome(const UrlFacts& url, const Outcome& outcome, const std::vector<std::string>& refused) {
+  if((!outcome.action && refused.empty()) || !log_enabled())
+    return;
+  LogRecord record;
+  record.action = outcome.action ? outcome.action : "append-refused";
+  record.host = url.host;
+  if(outcome.action)
+    record.reason = bound_reason_name(outcome.reason);
+  record.headers = outcome.summary.removed;
+  record.kept_signed = outcome.summary.kept_signed;
+  record.refused.assign(refused.begin(), refused.end());
+  record.note = outcome.note;
+  log_record(record);
 }
 
 }  // namespace
@@ -143,16 +155,12 @@ void guard_transfer(CURL* handle) {
   if(config().mode == Mode::Off)
     return;
   HandleState* state = HandleRegistry::instance().find(handle);
-  if(state)
-    guard_registered_transfer(handle, state);
-}
-
-void release_owned_list(CURL* handle) {
-  HandleState* state = HandleRegistry::instance().find(handle);
   if(!state)
     return;
-  HandleRegistry::AppHeaders headers = HandleRegistry::instance().app_headers(state);
-  install_app_list(handle, state, headers.freed ? nullptr : headers.list);
+  UrlFacts url;
+  Outcome outcome = guard_registered_transfer(handle, state, &url);
+  std::vector<std::string> refused = take_refused_appends();
+  log_outcome(url, outcome, refused);
 }
 
 }  // namespace tracestrip::shim

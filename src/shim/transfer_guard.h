@@ -11,8 +11,4 @@ namespace tracestrip::shim {
 
 void guard_transfer(CURL* handle);
 
-// Restores the application's own list on `handle` and frees the owned copy;
-// used before curl forgets the handle's options.
-void release_owned_list(CURL* handle);
-
 }  // namespace tracestrip::shim
