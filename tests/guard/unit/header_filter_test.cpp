@@ -96,7 +96,7 @@ TEST(FindAppAuthorization, LinesCurlDoesNotSendAreSkipped) {
   EXPECT_EQ(found->service, "s3");
 }
 
-// BUG: curl does not send "Authorization:\r\n" (only whitespace after the
+// Regression test — this bug was found here and fixed in src/core: curl does not send "Authorization:\r\n" (only whitespace after the
 // colon, see header_line_test), so the Authorization curl sends is the AWS4
 // one after it; parse_header_line calls the first a Header, so
 // find_app_authorization stops there and returns nothing — the signed

@@ -87,7 +87,7 @@ TEST(HeaderLine, ViewsPointIntoTheLine) {
 // curl skips ISSPACE after the colon — blank, tab and also CR, LF, VT and FF
 // — and sends the header only when something is left. "Name:\r\n" is
 // therefore a removal line to curl, never sent.
-// BUG: parse_header_line trims only blanks and tabs, so it classifies these
+// Regression test — this bug was found here and fixed in src/core: parse_header_line trims only blanks and tabs, so it classifies these
 // lines as Header ("sent"); HeaderSelector then reports them as removed from
 // the wire although curl would not have sent them.
 class CurlSpaceOnlyValue : public testing::TestWithParam<std::string> {};

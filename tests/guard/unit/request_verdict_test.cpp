@@ -152,7 +152,7 @@ TEST(ClassifyRequest, ServiceInTheSettingWinsOverTheHost) {
   EXPECT_EQ(verdict(default_config(), url("sqs.lan"), curl_signing("aws:amz:us-east-1:s3")), "curl-sigv4");
 }
 
-// BUG: with "aws:amz::s3" curl ignores the fields after the empty region and
+// Regression test — this bug was found here and fixed in src/core: with "aws:amz::s3" curl ignores the fields after the empty region and
 // signs for the host's first label ("sqs"), but parse_curl_sigv4_setting
 // reads service "s3", so this non-S3 request is classified curl-sigv4.
 TEST(ClassifyRequest, FieldsAfterAnEmptyOneDoNotNameTheService) {

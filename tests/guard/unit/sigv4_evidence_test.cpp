@@ -51,7 +51,7 @@ TEST(CurlSigv4Setting, OtherProviders) {
 // versions with Curl_str_until, same result): an empty field ends the
 // parsing, so the fields after it are ignored and curl derives region and
 // service from the host.
-// BUG: parse_curl_sigv4_setting reads the fields after an empty one, so
+// Regression test — this bug was found here and fixed in src/core: parse_curl_sigv4_setting reads the fields after an empty one, so
 // "aws:amz::s3" gives service "s3" although curl signs for the host's first
 // label (e.g. "sqs" on sqs.us-east-1.amazonaws.com), and classify_request
 // then calls that request S3-bound (curl-sigv4).

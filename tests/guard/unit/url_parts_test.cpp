@@ -174,7 +174,7 @@ TEST(UrlApiWrappers, HostIsAskedAgainWhenPunycodeIsRefused) {
   EXPECT_EQ(url_ledger.handles, 0);
 }
 
-// BUG: when curl_url_get fails but has set *part (curl 7.88 does so when
+// Regression test — this bug was found here and fixed in src/core: when curl_url_get fails but has set *part (curl 7.88 does so when
 // IDN decoding fails, e.g. a non-ASCII host in the C locale), get_part in
 // url_parts.cpp returns without curl_free — a leak per URL set. Seen with the
 // real libcurl too: ParseUrl.IdnHostComesInPunycode leaks 16 bytes under
