@@ -172,8 +172,10 @@ TEST_F(Wire, DuphandleThenCleanupOfOriginal) {
   // not share it, since cleanup of the original frees it.
   Transfer duplicate(curl_easy_duphandle(original->handle()), port());
   original.reset();
-  EXPECT_EQ(send(duplicate, kS3, "/dup-copy"), expected(kMixedWithoutTracing, kMixed));
+  // Other traffic first: nothing is rebuilt for it, so a shared list would be
+  // read after free here (AddressSanitizer run) or sent filtered.
   EXPECT_EQ(send(duplicate, kOther, "/dup-copy-other"), kMixed);
+  EXPECT_EQ(send(duplicate, kS3, "/dup-copy"), expected(kMixedWithoutTracing, kMixed));
 }
 
 TEST_F(Wire, DuphandleKeepsTheSigv4Verdict) {

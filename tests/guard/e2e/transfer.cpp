@@ -10,9 +10,9 @@ namespace tracestrip::test {
 
 curl_slist* connect_everything_to(int port) {
   static std::mutex mutex;
-  static std::map<int, curl_slist*> lists;
+  static auto* lists = new std::map<int, curl_slist*>();  // never destroyed: handles may outlive statics
   std::lock_guard<std::mutex> lock(mutex);
-  curl_slist*& list = lists[port];
+  curl_slist*& list = (*lists)[port];
   if(!list)
     list = curl_slist_append(nullptr, ("::127.0.0.1:" + std::to_string(port)).c_str());
   return list;
