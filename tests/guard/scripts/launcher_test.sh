@@ -8,8 +8,11 @@ for option in --mode --hosts --headers --keep --scope --log --library; do
   "$TRACESTRIP_RUN" --help | grep -q -- "$option" || fail "--help does not explain $option"
 done
 
-preload=$(LD_PRELOAD="$TRACESTRIP_SHIM" "$TRACESTRIP_RUN" --library "$TRACESTRIP_SHIM" -- sh -c 'echo "$LD_PRELOAD"')
-[ "$preload" = "$TRACESTRIP_SHIM $TRACESTRIP_SHIM" ] || fail "shim not appended after existing entries: $preload"
+preload=$(LD_PRELOAD="/lib/x86_64-linux-gnu/libz.so.1" "$TRACESTRIP_RUN" --library "$TRACESTRIP_SHIM" -- sh -c 'echo "$LD_PRELOAD"')
+[ "$preload" = "/lib/x86_64-linux-gnu/libz.so.1 $TRACESTRIP_SHIM" ] || fail "shim not appended after existing entries: $preload"
+# An earlier libtracestrip.so moves behind the others, so that they reach curl through it.
+preload=$(LD_PRELOAD="$TRACESTRIP_SHIM:/lib/x86_64-linux-gnu/libz.so.1" "$TRACESTRIP_RUN" --library "$TRACESTRIP_SHIM" -- sh -c 'echo "$LD_PRELOAD"')
+[ "$preload" = "/lib/x86_64-linux-gnu/libz.so.1 $TRACESTRIP_SHIM" ] || fail "shim not moved to the end: $preload"
 
 settings=$("$TRACESTRIP_RUN" --library "$TRACESTRIP_SHIM" --mode report --hosts 'a.test,*.b.test' \
   --headers x-acme-* --keep x-amzn-trace-id --scope sigv4 --log stderr -- \
