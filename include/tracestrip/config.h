@@ -18,6 +18,8 @@ struct Config {
   Scope scope = Scope::S3;
   LogKind log_kind = LogKind::Off;
   std::string log_path;
+  LogKind report_kind = LogKind::Off;  // TRACESTRIP_REPORT: off, stderr (a table) or a path (JSON lines)
+  std::string report_path;
   TracingHeaderRules headers = TracingHeaderRules::builtin();
   std::vector<HostPattern> hosts;
   // One line per malformed setting, naming the variable and the bad entry.
@@ -26,7 +28,7 @@ struct Config {
 
 using EnvLookup = const char* (*)(const char* name, void* context);
 
-// Reads TRACESTRIP_MODE, _SCOPE, _LOG, _HEADERS, _KEEP and _HOSTS through
+// Reads TRACESTRIP_MODE, _SCOPE, _LOG, _REPORT, _HEADERS, _KEEP and _HOSTS through
 // `lookup`. A malformed entry is reported in `problems` and skipped; the rest applies.
 Config parse_config(EnvLookup lookup, void* context);
 
@@ -34,5 +36,8 @@ Config parse_config(EnvLookup lookup, void* context);
 Config default_config();
 
 const char* mode_name(Mode mode);
+
+// The effective settings, one "name: value" line each, for --print-config.
+std::string describe_config(const Config& config);
 
 }  // namespace tracestrip

@@ -49,19 +49,21 @@ void read_scope(std::string_view value, Config* config) {
     config->problems.push_back(problem("TRACESTRIP_SCOPE", value, "expected s3 or sigv4; using s3"));
 }
 
-void read_log(std::string_view value, Config* config) {
+// TRACESTRIP_LOG and TRACESTRIP_REPORT: off, stderr, or a path.
+void read_destination(const char* variable, std::string_view value, LogKind* kind, std::string* path,
+                      Config* config) {
   if(value.empty() || iequals(value, "off")) {
-    config->log_kind = LogKind::Off;
+    *kind = LogKind::Off;
   }
   else if(iequals(value, "stderr")) {
-    config->log_kind = LogKind::Stderr;
+    *kind = LogKind::Stderr;
   }
   else if(value.find('/') != std::string_view::npos && value.size() <= 4096) {
-    config->log_kind = LogKind::File;
-    config->log_path = std::string(value);
+    *kind = LogKind::File;
+    *path = std::string(value);
   }
   else {
-    config->problems.push_back(problem("TRACESTRIP_LOG", value, "expected off, stderr or a path containing '/'"));
+    config->problems.push_back(problem(variable, value, "expected off, stderr or a path containing '/'"));
   }
 }
 
@@ -102,13 +104,44 @@ Config parse_config(EnvLookup lookup, void* context) {
   Config config;
   read_mode(lookup_value(lookup, context, "TRACESTRIP_MODE"), &config);
   read_scope(lookup_value(lookup, context, "TRACESTRIP_SCOPE"), &config);
-  read_log(lookup_value(lookup, context, "TRACESTRIP_LOG"), &config);
+  read_destination("TRACESTRIP_LOG", lookup_value(lookup, context, "TRACESTRIP_LOG"), &config.log_kind,
+                   &config.log_path, &config);
+  read_destination("TRACESTRIP_REPORT", lookup_value(lookup, context, "TRACESTRIP_REPORT"), &config.report_kind,
+                   &config.report_path, &config);
   read_name_patterns("TRACESTRIP_HEADERS", lookup_value(lookup, context, "TRACESTRIP_HEADERS"), &config,
                      [&](NamePattern pattern) { config.headers.add_tracing(std::move(pattern)); });
   read_name_patterns("TRACESTRIP_KEEP", lookup_value(lookup, context, "TRACESTRIP_KEEP"), &config,
                      [&](NamePattern pattern) { config.headers.add_keep(std::move(pattern)); });
   read_hosts(lookup_value(lookup, context, "TRACESTRIP_HOSTS"), &config);
   return config;
+}
+
+namespace {
+
+std::string destination(LogKind kind, const std::string& path) {
+  return kind == LogKind::Off ? "off" : kind == LogKind::Stderr ? "stderr" : path;
+}
+
+std::string pattern_list(const NamePatternSet& set) {
+  std::string text;
+  for(const NamePattern& pattern : set.patterns())
+    text += (text.empty() ? "" : ",") + pattern.spelling();
+  return text.empty() ? "(none)" : text;
+}
+
+}  // namespace
+
+std::string describe_config(const Config& config) {
+  std::string hosts;
+  for(const HostPattern& pattern : config.hosts)
+    hosts += (hosts.empty() ? "" : ",") + pattern.spelling();
+  return std::string("mode: ") + mode_name(config.mode) + "\n" +
+         "scope: " + (config.scope == Scope::S3 ? "s3" : "sigv4") + "\n" +
+         "log: " + destination(config.log_kind, config.log_path) + "\n" +
+         "report: " + destination(config.report_kind, config.report_path) + "\n" +
+         "tracing headers: " + pattern_list(config.headers.tracing()) + "\n" +
+         "kept headers: " + pattern_list(config.headers.keep()) + "\n" +
+         "S3 hosts: built-in Amazon S3 endpoint forms" + (hosts.empty() ? "" : "," + hosts) + "\n";
 }
 
 const char* mode_name(Mode mode) {

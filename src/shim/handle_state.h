@@ -5,6 +5,8 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
+#include <string>
+
 #include "tracestrip/request_verdict.h"
 
 namespace tracestrip::shim {
@@ -30,6 +32,9 @@ struct HandleState {
   curl_slist* owned = nullptr;
   bool owned_built = false;
   bool owned_installed = false;  // curl currently points at `owned`
+
+  // TRACESTRIP_REPORT only: who set the list, for entries whose origin is unknown.
+  std::string list_setter;
 };
 
 }  // namespace tracestrip::shim

@@ -8,6 +8,7 @@
 #include "handle_registry.h"
 #include "real_curl.h"
 #include "refused_appends.h"
+#include "report.h"
 #include "runtime.h"
 #include "tracestrip/header_filter.h"
 #include "tracestrip/header_line.h"
@@ -56,7 +57,7 @@ void track_httpauth(HandleState* state, long bitmask) {
 }
 
 // Records an option tracestrip reads, after curl accepted it.
-void track_pointer_option(CURL* handle, CURLoption option, void* value) {
+void track_pointer_option(CURL* handle, CURLoption option, void* value, const void* caller) {
   HandleState* state = HandleRegistry::instance().find(handle);
   if(!state)
     return;  // a handle tracestrip never saw created, e.g. curl's own DoH handles
@@ -64,6 +65,8 @@ void track_pointer_option(CURL* handle, CURLoption option, void* value) {
   case CURLOPT_HTTPHEADER:
     HandleRegistry::instance().set_app_headers(state, static_cast<curl_slist*>(value));
     state->owned_installed = false;  // curl now points at the application's list
+    if(shim::report_enabled())
+      state->list_setter = shim::object_name(caller);
     break;
   case CURLOPT_URL:
     track_url(state, static_cast<const char*>(value));
@@ -144,8 +147,10 @@ __attribute__((visibility("default"))) CURLcode curl_easy_setopt(CURL* handle, C
     if(!real)
       return CURLE_FAILED_INIT;
     result = real(handle, option, value);
-    if(result == CURLE_OK && is_tracked_pointer_option(option))
-      fail_open([&] { track_pointer_option(handle, option, value); });
+    if(result == CURLE_OK && is_tracked_pointer_option(option)) {
+      const void* caller = __builtin_return_address(0);
+      fail_open([&] { track_pointer_option(handle, option, value, caller); });
+    }
   }
   else if(option < CURLOPTTYPE_OFF_T) {
     using AnyFunction = void (*)(void);
@@ -259,15 +264,25 @@ __attribute__((visibility("default"))) curl_slist* curl_slist_append(curl_slist*
   bool refuse = false;
   const void* caller = __builtin_return_address(0);
   fail_open([&] { refuse = refuse_append(list, data, caller); });
-  return refuse ? list : real(list, data);
+  if(refuse)
+    return list;
+  curl_slist* longer = real(list, data);
+  if(longer && shim::report_enabled())
+    fail_open([&] { shim::note_appended_header(longer, caller, data); });
+  return longer;
 }
 
 __attribute__((visibility("default"))) void curl_slist_free_all(curl_slist* list) {
   auto real = shim::real_slist_free_all();
   if(!real)
     return;
-  if(list)
-    fail_open([&] { HandleRegistry::instance().list_freed(list); });
+  if(list) {
+    fail_open([&] {
+      HandleRegistry::instance().list_freed(list);
+      if(shim::report_enabled())
+        shim::forget_header_origins(list);
+    });
+  }
   real(list);
 }
 

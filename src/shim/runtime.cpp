@@ -1,5 +1,7 @@
 #include "runtime.h"
 
+#include "report.h"
+
 #include <fcntl.h>
 #include <sys/auxv.h>
 #include <unistd.h>
@@ -66,7 +68,12 @@ int log_descriptor() {
 }  // namespace
 
 const Config& config() {
-  static const Config* settings = new Config(load_config());
+  static const Config* settings = [] {
+    auto* loaded = new Config(load_config());
+    if(loaded->report_kind != LogKind::Off)
+      write_report_at_exit();
+    return loaded;
+  }();
   return *settings;
 }
 

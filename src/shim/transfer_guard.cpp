@@ -5,6 +5,7 @@
 #include "handle_registry.h"
 #include "real_curl.h"
 #include "refused_appends.h"
+#include "report.h"
 #include "runtime.h"
 #include "tracestrip/header_filter.h"
 
@@ -127,11 +128,16 @@ Outcome guard_registered_transfer(CURL* handle, HandleState* state, UrlFacts* ur
   const curl_slist* list = headers.list;
   std::optional<Sigv4Authorization> authorization = find_app_authorization(list);
   BoundReason reason = classify_request(config(), *url, state->signing, authorization);
-  if(reason == BoundReason::NotBound || !list) {
+  Outcome outcome;
+  if(reason == BoundReason::NotBound || !list)
     install_app_list(handle, state, list);
-    return {};
+  else
+    outcome = guard_bound_request(handle, state, list, *url, reason, authorization);
+  if(report_enabled()) {
+    bool sigv4 = state->signing.enabled || authorization || url->presigned;
+    report_transfer(list, *url, reason, sigv4, authorization, state->owned_installed, state->list_setter);
   }
-  return guard_bound_request(handle, state, list, *url, reason, authorization);
+  return outcome;
 }
 
 void log_outcome(const UrlFacts& url, const Outcome& outcome, const std::vector<std::string>& refused) {
