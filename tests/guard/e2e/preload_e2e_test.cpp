@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -397,6 +398,44 @@ TEST_F(Wire, LogNamesHeadersNeverValues) {
       found = true;
   }
   EXPECT_TRUE(found) << "no log line names traceparent for the S3 host";
+}
+
+// Options of every argument type reach curl as curl reads them: a long, an
+// object pointer, a function pointer, a curl_off_t and a blob.
+TEST_F(Wire, OptionsOfEveryTypeReachCurl) {
+  struct Body {
+    std::string text = std::string(1000, 'x');
+    size_t offset = 0;
+  } body;
+  auto read_body = [](char* buffer, size_t size, size_t count, void* data) -> size_t {
+    auto* source = static_cast<Body*>(data);
+    size_t length = std::min(size * count, source->text.size() - source->offset);
+    std::memcpy(buffer, source->text.data() + source->offset, length);
+    source->offset += length;
+    return length;
+  };
+  List list(make_list({"traceparent: 00-put", "X-App: 1"}));
+  Transfer transfer(port());
+  transfer.set_headers(list.get());
+  CURL* handle = transfer.handle();
+  curl_off_t size = static_cast<curl_off_t>(body.text.size());
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L), CURLE_OK);                                 // long
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_READDATA, &body), CURLE_OK);                            // object
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_READFUNCTION, +read_body), CURLE_OK);                   // function
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, size), CURLE_OK);                     // curl_off_t
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_MAX_SEND_SPEED_LARGE, curl_off_t{100000000}), CURLE_OK);
+  std::string pem = "not a certificate";
+  curl_blob blob{pem.data(), pem.size(), CURL_BLOB_COPY};
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, &blob), CURLE_OK);                         // blob
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, nullptr), CURLE_OK);
+  EXPECT_EQ(curl_easy_setopt(handle, static_cast<CURLoption>(9999), 0L), CURLE_UNKNOWN_OPTION);
+  send(transfer, kS3, "/put-every-type");
+  auto arrived = server().arrived("/put-every-type");
+  ASSERT_TRUE(arrived);
+  EXPECT_EQ(arrived->method, "PUT");
+  EXPECT_EQ(arrived->values("content-length"), std::vector<std::string>{"1000"});
+  EXPECT_EQ(body.offset, body.text.size());
+  EXPECT_NE(arrived->has("traceparent"), expect_stripping());
 }
 
 // Runs only with tests/guard/e2e/test_agent.c preloaded before the shim: the
