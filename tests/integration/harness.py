@@ -87,14 +87,23 @@ def moto_server(work):
     except ImportError as err:
         raise RuntimeError(f"{sys.executable} lacks moto[server]/boto3 ({err}); "
                            "pip install 'moto[server]' boto3") from err
-    port = free_port()
     env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")
     env.pop("LD_PRELOAD", None)
-    log = open(os.path.join(work, f"moto-{port}.log"), "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    for attempt in range(3):  # another test may take the free port first
+        port = free_port()
+        log = open(os.path.join(work, f"moto-{port}.log"), "wb")
+        proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            wait_for_port(port, proc, "moto_server", 60)
+            break
+        except RuntimeError:
+            stop(proc)
+            log.close()
+            sys.stderr.write(open(os.path.join(work, f"moto-{port}.log"), errors="replace").read()[-2000:])
+            if attempt == 2:
+                raise
     try:
-        wait_for_port(port, proc, "moto_server", 60)
         import boto3
         iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION,
                            aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
@@ -146,26 +155,30 @@ def nginx_sidecar(work, upstream_port):
         raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
     prefix = os.path.join(work, "nginx")
     os.makedirs(prefix, exist_ok=True)
-    port = free_port()
     conf = os.path.join(prefix, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(NGINX_CONF.format(work=prefix, port=port, upstream=upstream_port))
     env = dict(os.environ)
     env.pop("LD_PRELOAD", None)
-    out = open(os.path.join(prefix, "stderr.log"), "wb")
-    proc = subprocess.Popen([nginx, "-p", prefix + "/", "-e", os.path.join(prefix, "error.log"), "-c", conf,
-                             "-g", "daemon off; master_process off;"],
-                            stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
+    for attempt in range(3):  # another test may take the free port first
+        port = free_port()
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(work=prefix, port=port, upstream=upstream_port))
+        out = open(os.path.join(prefix, "stderr.log"), "wb")
+        proc = subprocess.Popen([nginx, "-p", prefix + "/", "-e", os.path.join(prefix, "error.log"), "-c", conf,
+                                 "-g", "daemon off; master_process off;"],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
             wait_for_port(port, proc, "nginx", 20)
+            break
         except RuntimeError:
-            out.flush()
+            stop(proc)
+            out.close()
             for name in ("stderr.log", "error.log"):
                 path = os.path.join(prefix, name)
                 if os.path.exists(path):
                     sys.stderr.write(open(path, errors="replace").read())
-            raise
+            if attempt == 2:
+                raise
+    try:
         yield port
     finally:
         stop(proc)
