@@ -91,16 +91,30 @@ void NamePatternSet::add(NamePattern pattern) {
   ++count_;
 }
 
+namespace {
+
+// `lower` is already lower case: only the name's letters are folded. Inline,
+// as this runs for every header of every list at every commit.
+inline bool folds_to(const char* name, const std::string& lower) {
+  const char* expected = lower.data();
+  for(size_t i = 0, n = lower.size(); i < n; ++i) {
+    if(ascii_lower(name[i]) != expected[i])
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool NamePatternSet::matches(std::string_view name) const {
   if(name.empty())
     return false;
   for(const NamePattern& pattern : buckets_[bucket_of(name.front())]) {
-    if(pattern.is_prefix) {
-      if(name.size() > pattern.text.size() && istarts_with(name, pattern.text))
+    // The length settles most candidates before a letter is compared.
+    size_t length = pattern.text.size();
+    if(pattern.is_prefix ? name.size() > length : name.size() == length) {
+      if(folds_to(name.data(), pattern.text))
         return true;
-    }
-    else if(iequals(name, pattern.text)) {
-      return true;
     }
   }
   return false;
