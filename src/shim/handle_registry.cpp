@@ -68,6 +68,16 @@ HandleRegistry::AppHeaders HandleRegistry::app_headers(const HandleState* state)
   return AppHeaders{state->app_headers, state->app_headers_freed};
 }
 
+HandleState* HandleRegistry::find_with_headers(CURL* handle, AppHeaders* headers) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = states_.find(handle);
+  if(found == states_.end())
+    return nullptr;
+  HandleState* state = found->second.get();
+  *headers = AppHeaders{state->app_headers, state->app_headers_freed};
+  return state;
+}
+
 void HandleRegistry::list_freed(const curl_slist* list) {
   std::lock_guard<std::mutex> lock(mutex_);
   if(!list || referenced_lists_.find(list) == referenced_lists_.end())

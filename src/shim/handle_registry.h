@@ -33,6 +33,9 @@ class HandleRegistry {
     bool freed;
   };
   AppHeaders app_headers(const HandleState* state);
+
+  // find() and app_headers() under one lock: what a commit needs first.
+  HandleState* find_with_headers(CURL* handle, AppHeaders* headers);
   void list_freed(const curl_slist* list);
 
   // fork(): the child must not inherit a lock held by another thread.

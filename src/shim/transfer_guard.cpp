@@ -120,22 +120,30 @@ Outcome guard_bound_request(CURL* handle, HandleState* state, const curl_slist* 
   return outcome;
 }
 
-Outcome guard_registered_transfer(CURL* handle, HandleState* state, UrlFacts* url) {
-  HandleRegistry::AppHeaders headers = HandleRegistry::instance().app_headers(state);
-  *url = state->curlu ? url_facts(config(), read_curlu(real_url_api(), state->curlu)) : state->url;
+// `url` points at the handle's own facts (or, for CURLOPT_CURLU, at `curlu_facts`):
+// no copy of the host name at each commit.
+Outcome guard_registered_transfer(CURL* handle, HandleState* state, const HandleRegistry::AppHeaders& headers,
+                                  const UrlFacts** url, UrlFacts* curlu_facts) {
+  if(state->curlu) {
+    *curlu_facts = url_facts(config(), read_curlu(real_url_api(), state->curlu));
+    *url = curlu_facts;
+  }
+  else {
+    *url = &state->url;
+  }
   if(headers.freed)
     return {};  // the application freed its list; whatever curl holds now stays
   const curl_slist* list = headers.list;
   std::optional<Sigv4Authorization> authorization = find_app_authorization(list);
-  BoundReason reason = classify_request(config(), *url, state->signing, authorization);
+  BoundReason reason = classify_request(config(), **url, state->signing, authorization);
   Outcome outcome;
   if(reason == BoundReason::NotBound || !list)
     install_app_list(handle, state, list);
   else
-    outcome = guard_bound_request(handle, state, list, *url, reason, authorization);
+    outcome = guard_bound_request(handle, state, list, **url, reason, authorization);
   if(report_enabled()) {
-    bool sigv4 = state->signing.enabled || authorization || url->presigned;
-    report_transfer(list, *url, reason, sigv4, authorization, state->owned_installed, state->list_setter);
+    bool sigv4 = state->signing.enabled || authorization || (*url)->presigned;
+    report_transfer(list, **url, reason, sigv4, authorization, state->owned_installed, state->list_setter);
   }
   return outcome;
 }
@@ -160,13 +168,16 @@ void log_outcome(const UrlFacts& url, const Outcome& outcome, const std::vector<
 void guard_transfer(CURL* handle) {
   if(config().mode == Mode::Off)
     return;
-  HandleState* state = HandleRegistry::instance().find(handle);
+  HandleRegistry::AppHeaders headers{nullptr, false};
+  HandleState* state = HandleRegistry::instance().find_with_headers(handle, &headers);
   if(!state)
     return;
-  UrlFacts url;
-  Outcome outcome = guard_registered_transfer(handle, state, &url);
+  static const UrlFacts kNoUrl;
+  const UrlFacts* url = &kNoUrl;
+  UrlFacts curlu_facts;
+  Outcome outcome = guard_registered_transfer(handle, state, headers, &url, &curlu_facts);
   std::vector<std::string> refused = take_refused_appends();
-  log_outcome(url, outcome, refused);
+  log_outcome(*url, outcome, refused);
 }
 
 }  // namespace tracestrip::shim
