@@ -509,7 +509,22 @@ def peer_versions():
     return versions
 
 
-def print_matrix(results_dir, groups):
+def print_matrix(results_dir, groups, table_path=None):
+    lines = []
+
+    def print(text=""):  # noqa: A001 - tee: stdout and the table file
+        lines.append(text)
+        sys.stdout.write(text + "\n")
+
+    try:
+        return _matrix(results_dir, groups, print)
+    finally:
+        if table_path:
+            with open(table_path, "w", encoding="utf-8") as f:
+                f.write("\n".join(lines) + "\n")
+
+
+def _matrix(results_dir, groups, print):
     import json
     # integration.reset empties the results: no file means the group was not
     # selected this run (ctest -R); an empty file means it ran and recorded nothing.
@@ -561,11 +576,12 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("group", choices=sorted(GROUPS) + ["matrix"])
     p.add_argument("--results", required=True)
+    p.add_argument("--table", help="matrix: also write the table to this file")
     for opt in ("shim", "launcher", "agent", "uploader", "plt-agent"):
         p.add_argument(f"--{opt}")
     a = p.parse_args()
     if a.group == "matrix":
-        return print_matrix(a.results, list(GROUPS))
+        return print_matrix(a.results, list(GROUPS), a.table)
     for opt in ("shim", "launcher", "agent", "uploader", "plt_agent"):
         value = getattr(a, opt)
         if not value or not os.path.exists(value):
