@@ -56,11 +56,15 @@ std::unique_ptr<HandleState> HandleRegistry::remove(CURL* handle) {
 
 void HandleRegistry::set_app_headers(HandleState* state, const curl_slist* list) {
   std::lock_guard<std::mutex> lock(mutex_);
-  forget_list(state->app_headers);
-  state->app_headers = list;
+  // The same list again (a program that sets its list before every transfer)
+  // keeps its count: no map node freed and allocated again.
+  if(list != state->app_headers) {
+    forget_list(state->app_headers);
+    state->app_headers = list;
+    if(list)
+      ++referenced_lists_[list];
+  }
   state->app_headers_freed = false;
-  if(list)
-    ++referenced_lists_[list];
 }
 
 HandleRegistry::AppHeaders HandleRegistry::app_headers(const HandleState* state) {
