@@ -87,9 +87,12 @@ bool is_tracked_pointer_option(CURLoption option) {
          option == CURLOPT_AWS_SIGV4;
 }
 
-// A tracing header appended to a list that already shows SigV4 signing would
-// change what an application-computed signature covers or repeat a signed
-// name: refused (strip) or reported (report).
+// A tracing header appended to a list that already carries the application's
+// SigV4 Authorization comes after the signature was computed: it can only
+// repeat a signed name or go unsigned. Refused (strip) or reported (report).
+// Before the Authorization is there (x-amz-date alone), the application may
+// still sign what is appended, so the commit decides: removed on an S3-bound
+// request unless the application's SignedHeaders name it.
 bool refuse_append(curl_slist* list, const char* data, const void* caller) {
   const tracestrip::Config& settings = shim::config();
   if(!list || !data || settings.mode == tracestrip::Mode::Off)
@@ -97,7 +100,7 @@ bool refuse_append(curl_slist* list, const char* data, const void* caller) {
   tracestrip::HeaderLine line = tracestrip::parse_header_line(data);
   if(!tracestrip::sends_header(line) || !settings.headers.is_tracing(line.name))
     return false;
-  if(!tracestrip::list_shows_sigv4(list) || shim::is_inside_real_curl(caller))
+  if(!tracestrip::find_app_authorization(list) || shim::is_inside_real_curl(caller))
     return false;
   shim::note_refused_append(line.name);  // in report mode: would have been refused
   return settings.mode == tracestrip::Mode::Strip;

@@ -15,7 +15,7 @@ void log_alone(const std::vector<std::string>& names) {
   LogRecord record;
   record.action = "append-refused";
   record.refused.assign(names.begin(), names.end());
-  record.note = "tracing header appended to a list already prepared for SigV4 signing";
+  record.note = "tracing header appended to a list the application had already signed";
   log_record(record);
 }
 

@@ -247,8 +247,6 @@ TEST_F(Wire, MultiInterface) {
   EXPECT_EQ(other.sent_custom_headers(), kMixed);
 }
 
-// Tracing headers first: appended after x-amz-* they would be refused (see
-// TracingAppendToSigningListIsRefused).
 TEST_F(Wire, CurlSigv4ForS3OnAnyHost) {
   std::vector<std::string> all = {"traceparent: 00-sig", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "X-App: 1"};
   List list(make_list(all));
@@ -325,18 +323,45 @@ TEST_F(Wire, ConfiguredHostsAreS3Bound) {
   EXPECT_EQ(send(transfer, "http://rgw.test", "/configured-suffix-itself"), kMixed);
 }
 
-TEST_F(Wire, TracingAppendToSigningListIsRefused) {
+TEST_F(Wire, TracingAppendToSignedListIsRefused) {
+  const std::string authorization =
+      "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261204/us-east-1/s3/aws4_request, "
+      "SignedHeaders=content-type;host;x-amz-date, Signature=0123456789abcdef";
   curl_slist* list = curl_slist_append(nullptr, "Content-Type: text/plain");
   list = curl_slist_append(list, "x-amz-date: 20261204T120000Z");
+  list = curl_slist_append(list, authorization.c_str());
   curl_slist* same = curl_slist_append(list, "traceparent: 00-late");
   EXPECT_EQ(same, list);
-  std::vector<std::string> before = {"Content-Type: text/plain", "x-amz-date: 20261204T120000Z"};
+  std::vector<std::string> before = {"Content-Type: text/plain", "x-amz-date: 20261204T120000Z", authorization};
   std::vector<std::string> after = before;
   after.push_back("traceparent: 00-late");
   EXPECT_EQ(list_entries(list), expected(before, after));
   // Other headers are appended as usual.
   list = curl_slist_append(list, "X-After: 1");
   EXPECT_EQ(list_entries(list).back(), "X-After: 1");
+  curl_slist_free_all(list);
+}
+
+TEST_F(Wire, TracingAppendBeforeSigningIsKeptForTheSignature) {
+  // x-amz-date is there but no signature yet: the application may sign what
+  // comes next, so the append goes through and the commit decides.
+  curl_slist* list = curl_slist_append(nullptr, "x-amz-date: 20261204T120000Z");
+  list = curl_slist_append(list, "traceparent: 00-own");
+  EXPECT_EQ(list_entries(list),
+            (std::vector<std::string>{"x-amz-date: 20261204T120000Z", "traceparent: 00-own"}));
+  Transfer unsigned_request(port());
+  unsigned_request.set_headers(list);
+  EXPECT_EQ(send(unsigned_request, kS3, "/own-unsigned"),
+            expected({"x-amz-date: 20261204T120000Z"}, list_entries(list)));
+  const std::string authorization =
+      "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261204/us-east-1/s3/aws4_request, "
+      "SignedHeaders=host;traceparent;x-amz-date, Signature=0123456789abcdef";
+  list = curl_slist_append(list, authorization.c_str());
+  Transfer signed_request(port());
+  signed_request.set_headers(list);
+  EXPECT_EQ(send(signed_request, kS3, "/own-signed"), list_entries(list));  // signed: kept
+  unsigned_request.set_headers(nullptr);
+  signed_request.set_headers(nullptr);
   curl_slist_free_all(list);
 }
 
