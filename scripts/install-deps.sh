@@ -9,7 +9,7 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev
-  curl git python3 python3-pycurl php8.2-cli php8.2-curl
+  curl git python3 python3-pycurl php8.2-cli php8.2-curl nginx-light
 )
 
 wanted=("${build_packages[@]}")

@@ -21,6 +21,11 @@ configure_and_build build
 echo "== Tests"
 (cd build && ctest -j "$jobs" --output-on-failure --timeout 600) | grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed|^ +Start +[0-9]+: '
 
+if [ -f build/tests/integration/matrix.txt ]; then
+  echo "== Integration matrix (real peers)"
+  cat build/tests/integration/matrix.txt
+fi
+
 echo "== Build with AddressSanitizer + UndefinedBehaviorSanitizer"
 configure_and_build build-asan -DTRACESTRIP_SANITIZE=address,undefined
 echo "== Tests under the sanitizers (rules, shim end to end, SigV4, checkpoint, demo agent)"
