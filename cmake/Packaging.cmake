@@ -106,13 +106,15 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libcurl4 | libcurl3-gnutls")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# CPack's dependency scan needs dpkg-shlibdeps (dpkg-dev) and file.
 find_program(TRACESTRIP_DPKG_SHLIBDEPS dpkg-shlibdeps)
-if(TRACESTRIP_DPKG_SHLIBDEPS)
+find_program(TRACESTRIP_FILE_PROGRAM file)
+if(TRACESTRIP_DPKG_SHLIBDEPS AND TRACESTRIP_FILE_PROGRAM)
   # libc6 for the shim; tracestrip-checkpoint adds libssl3, libstdc++6 and
   # cpp-httplib's library.
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34)")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.36), libstdc++6, libssl3, libcpp-httplib0.11")
 endif()
 set(CPACK_GENERATOR DEB)
 # Checked when cpack runs: a package whose libdir is not multiarch, or whose

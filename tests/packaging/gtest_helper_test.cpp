@@ -188,14 +188,25 @@ TEST_F(Runner, DirectPreloadPutsTheLibraryLast) {
   options.via = ts::Options::Via::preload;
   options.library = "/nonexistent/libtracestrip.so";  // glibc warns and goes on
   options.preload_before = {"/nonexistent/libagent.so"};
+  options.environment = {"LD_PRELOAD=/nonexistent/first.so", "EXTRA_SETTING=on", "TRACESTRIP_KEEP=x-amzn-trace-id"};
+  options.keep = "overridden-by-environment";
   const std::string report = dir_ + "/report.jsonl";
   options.report_path = report;
-  const ts::Run run =
-      ts::run_under_tracestrip({"sh", "-c", "echo \"preload=$LD_PRELOAD\"; echo \"$TRACESTRIP_REPORT\""}, options);
+  const ts::Run run = ts::run_under_tracestrip(
+      {"sh", "-c",
+       "echo \"preload=$LD_PRELOAD\"; echo \"$TRACESTRIP_REPORT $EXTRA_SETTING $TRACESTRIP_KEEP\"; "
+       "env | grep -c '^LD_PRELOAD='"},
+      options);
   EXPECT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("/nonexistent/libagent.so /nonexistent/libtracestrip.so\n"), std::string::npos)
+  EXPECT_NE(run.output.find("preload=/nonexistent/first.so /nonexistent/libagent.so /nonexistent/libtracestrip.so\n"),
+            std::string::npos)
       << run.output;
-  EXPECT_NE(run.output.find(report), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find(report + " on x-amzn-trace-id\n"), std::string::npos) << run.output;
+  const std::string one_preload = "\n1\n";  // one LD_PRELOAD entry in the environment, printed last
+  EXPECT_EQ(run.output.compare(run.output.size() - std::min(run.output.size(), one_preload.size()), std::string::npos,
+                               one_preload),
+            0)
+      << run.output;
   // Nothing wrote the report: that is a failure, never a pass.
   EXPECT_FALSE(run.report.found);
   EXPECT_FALSE(ts::NoTracingHeadersToS3(run.report));

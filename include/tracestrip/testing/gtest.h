@@ -587,10 +587,12 @@ inline Run run_under_tracestrip(const std::vector<std::string>& argv, const Opti
   args.insert(args.end(), argv.begin(), argv.end());
   for (const std::string& a : args) run.command += (run.command.empty() ? "" : " ") + a;
 
-  // The environment changes, applied in the child.
-  std::vector<std::pair<std::string, std::string>> env;
-  auto setting = [&env](const char* name, const std::string& value) {
-    if (!value.empty()) env.emplace_back(name, value);
+  // The program's environment: ours, with the settings, the caller's extra
+  // entries and LD_PRELOAD replaced. Built before fork(): the child of a
+  // multi-threaded test must only open, dup2 and exec.
+  std::map<std::string, std::string> overrides;
+  auto setting = [&overrides](const char* name, const std::string& value) {
+    if (!value.empty()) overrides[name] = value;
   };
   setting("TRACESTRIP_MODE", options.mode);
   setting("TRACESTRIP_HOSTS", options.hosts);
@@ -598,39 +600,50 @@ inline Run run_under_tracestrip(const std::vector<std::string>& argv, const Opti
   setting("TRACESTRIP_KEEP", options.keep);
   setting("TRACESTRIP_SCOPE", options.scope);
   setting("TRACESTRIP_LOG", options.log);
-  env.emplace_back("TRACESTRIP_REPORT", report_path);
+  overrides["TRACESTRIP_REPORT"] = report_path;
   for (const std::string& entry : options.environment) {
     const size_t eq = entry.find('=');
-    if (eq != std::string::npos && eq > 0) env.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+    if (eq != std::string::npos && eq > 0) overrides[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
-  if (options.via == Options::Via::preload || !preload.empty()) {
-    // With the launcher, LD_PRELOAD holds only what goes before the shim.
+  if (!preload.empty()) {
+    // After what is already preloaded; with the launcher, LD_PRELOAD holds
+    // only what goes before the shim, which the launcher appends.
+    const auto given = overrides.find("LD_PRELOAD");
     const char* inherited = std::getenv("LD_PRELOAD");
-    std::string value = inherited ? inherited : "";
-    if (!preload.empty()) value += (value.empty() ? "" : " ") + preload;
-    env.emplace_back("LD_PRELOAD", value);
+    std::string value = given != overrides.end() ? given->second : inherited ? inherited : "";
+    value += (value.empty() ? "" : " ") + preload;
+    overrides["LD_PRELOAD"] = value;
   }
+  std::vector<std::string> env_strings;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    const std::string_view text(*entry);
+    const size_t eq = text.find('=');
+    if (eq == std::string_view::npos || overrides.count(std::string(text.substr(0, eq))) == 0)
+      env_strings.emplace_back(text);
+  }
+  for (const auto& [name, value] : overrides) env_strings.push_back(name + "=" + value);
+  std::vector<char*> cenv;
+  for (std::string& entry : env_strings) cenv.push_back(entry.data());
+  cenv.push_back(nullptr);
 
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(a.data());
   cargs.push_back(nullptr);
 
   if (!options.report_path.empty()) std::remove(report_path.c_str());  // this run's report only
+  const std::string cannot_run = "run_under_tracestrip: cannot run " + args.front() + "\n";
   std::fflush(nullptr);
   const pid_t child = fork();
   if (child == 0) {
-    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
     const int fd = open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd >= 0) {
       dup2(fd, 1);
       dup2(fd, 2);
     }
-    const int null_in = open("/dev/null", O_RDONLY);
+    const int null_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null_in >= 0) dup2(null_in, 0);
-    execvp(cargs[0], cargs.data());
-    const std::string message = std::string("run_under_tracestrip: cannot run ") + cargs[0] + ": " +
-                                std::strerror(errno) + "\n";
-    if (write(2, message.data(), message.size()) < 0) _exit(127);
+    execvpe(cargs[0], cargs.data(), cenv.data());
+    if (write(2, cannot_run.data(), cannot_run.size()) < 0) _exit(127);
     _exit(127);
   }
   if (child < 0) {
