@@ -25,17 +25,6 @@ set -- "$deb_build"/tracestrip_*.deb
 deb=$1
 echo "   $(basename "$deb"), $(wc -c <"$deb") bytes"
 
-step "control fields"
-version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$deb_build/CMakeCache.txt")
-field() { dpkg-deb -f "$deb" "$1"; }
-[ "$(field Package)" = tracestrip ] || fail "Package: $(field Package)"
-[ "$(field Version)" = "$version" ] || fail "Version: $(field Version), project $version"
-[ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture: $(field Architecture)"
-[ "$(field Maintainer)" = "tracestrip developers" ] || fail "Maintainer: $(field Maintainer)"
-field Depends | grep -q 'libc6' || fail "Depends lacks libc6: $(field Depends)"
-[ "$(field Recommends)" = "libcurl4 | libcurl3-gnutls" ] || fail "Recommends: $(field Recommends)"
-field Description | grep -q 'tracing headers' || fail "Description: $(field Description)"
-
 step "file list"
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./|/|' | sort >"$work/files"
 ma="/usr/lib/$multiarch"
@@ -53,9 +42,26 @@ $(cd "$TRACESTRIP_SOURCE_DIR" && ls docs/*.md | sed 's|^docs/|/usr/share/doc/tra
 LIST
 if ! cmp -s "$work/expected" "$work/files"; then
   diff -u "$work/expected" "$work/files" | sed 's/^/   /' >&2 || true
+  if ! grep -q libtracestrip.so "$work/files"; then
+    echo "   (no libtracestrip.so: do the install rules in src/shim, src/launcher, src/checkpoint say COMPONENT runtime?)" >&2
+  fi
+  if grep -qE "demoagent|s3-legacy-upload" "$work/files"; then
+    echo "   (demo files: do the install rules in src/demoagent and src/uploader say COMPONENT demo?)" >&2
+  fi
   fail "the .deb's files differ from the expected list (- expected, + in the package)"
 fi
 sed 's/^/   /' "$work/files"
+
+step "control fields"
+version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$deb_build/CMakeCache.txt")
+field() { dpkg-deb -f "$deb" "$1"; }
+[ "$(field Package)" = tracestrip ] || fail "Package: $(field Package)"
+[ "$(field Version)" = "$version" ] || fail "Version: $(field Version), project $version"
+[ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture: $(field Architecture)"
+[ "$(field Maintainer)" = "tracestrip developers" ] || fail "Maintainer: $(field Maintainer)"
+field Depends | grep -q 'libc6' || fail "Depends lacks libc6: $(field Depends)"
+[ "$(field Recommends)" = "libcurl4 | libcurl3-gnutls" ] || fail "Recommends: $(field Recommends)"
+field Description | grep -q 'tracing headers' || fail "Description: $(field Description)"
 
 step "dpkg -x into a scratch root"
 root="$work/root"
@@ -70,6 +76,24 @@ grep -qx "preload=\${libdir}/libtracestrip.so" "$root$ma/pkgconfig/tracestrip.pc
   fail "tracestrip.pc does not point at /usr/lib/$multiarch"
 }
 "$root/usr/bin/tracestrip-checkpoint" --help >/dev/null 2>&1 || fail "unpacked tracestrip-checkpoint --help failed"
+
+step "find_package and pkg-config against the unpacked package"
+mkdir -p "$work/probe"
+cat >"$work/probe/CMakeLists.txt" <<'PROBE'
+cmake_minimum_required(VERSION 3.22)
+project(probe C)
+find_package(tracestrip REQUIRED)
+get_target_property(location tracestrip::preload IMPORTED_LOCATION)
+get_target_property(launcher tracestrip::tracestrip-run IMPORTED_LOCATION)
+message(STATUS "probe: ${location} ${launcher} ${tracestrip_VERSION}")
+PROBE
+run "$work/probe.log" "$cmake" -S "$work/probe" -B "$work/probe/build" -DCMAKE_PREFIX_PATH="$root/usr"
+grep -qF "probe: $root$ma/libtracestrip.so $root/usr/bin/tracestrip-run $version" "$work/probe.log" || {
+  cat "$work/probe.log" >&2
+  fail "find_package(tracestrip) in the unpacked package does not point into it"
+}
+preload=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root$ma/pkgconfig" pkg-config --variable=preload tracestrip)
+[ "$preload" = "$lib" ] || fail "pkg-config (sysroot $root) preload is '$preload', not $lib"
 
 step "unpacked tracestrip-run"
 "$root/usr/bin/tracestrip-run" --version | grep -qF "$version" || fail "tracestrip-run --version does not say $version"

@@ -8,6 +8,9 @@ cmake=${TRACESTRIP_CMAKE:-cmake}
 cpack=${TRACESTRIP_CPACK:-cpack}
 ctest=${TRACESTRIP_CTEST:-ctest}
 jobs=${TRACESTRIP_JOBS:-2}
+# Hermetic: settings exported in the caller's shell do not leak into the checks.
+unset TRACESTRIP_MODE TRACESTRIP_HOSTS TRACESTRIP_HEADERS TRACESTRIP_KEEP TRACESTRIP_SCOPE TRACESTRIP_LOG \
+      TRACESTRIP_REPORT TRACESTRIP_NO_INHERIT TRACESTRIP_TESTING_PRELOAD TRACESTRIP_TESTING_LAUNCHER
 work=$(mktemp -d)
 recorder_pid=""
 started=$(date +%s)
