@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <string>
+#include <vector>
 
 #include "tracestrip/request_verdict.h"
 
@@ -32,6 +33,18 @@ struct HandleState {
   curl_slist* owned = nullptr;
   bool owned_built = false;
   bool owned_installed = false;  // curl currently points at `owned`
+
+  // How `owned` relates to the application's list, remembered once a commit
+  // found the copy current, so that the next commits of the same list check
+  // it with one byte comparison per entry instead of re-reading every entry
+  // with the rules. Per entry of the list: kept (its bytes are the next entry
+  // of `owned`), removed (its bytes are the next of `memo_removed`) or a null
+  // entry. Valid only with the same signed names (`memo_signed`).
+  enum class MemoEntry : unsigned char { Kept, Removed, Null };
+  std::vector<MemoEntry> memo_entries;
+  std::vector<std::string> memo_removed;
+  std::vector<std::string> memo_signed;
+  bool memo_valid = false;
 
   // TRACESTRIP_REPORT only: who set the list, for entries whose origin is unknown.
   std::string list_setter;

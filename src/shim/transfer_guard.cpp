@@ -1,5 +1,6 @@
 #include "transfer_guard.h"
 
+#include <cstring>
 #include <string>
 
 #include "handle_registry.h"
@@ -71,20 +72,102 @@ bool rebuild_owned_list(CURL* handle, HandleState* state, const curl_slist* list
     return false;
   }
   api.free_all(state->owned);
+  state->memo_valid = false;  // remembered again once a later commit finds this copy current
   state->owned = copy;
   state->owned_built = true;
   state->owned_installed = true;
   return true;
 }
 
+bool same_names(const std::vector<std::string_view>& names, const std::vector<std::string>& remembered) {
+  if(names.size() != remembered.size())
+    return false;
+  for(size_t i = 0; i < names.size(); ++i) {
+    if(names[i] != remembered[i])
+      return false;
+  }
+  return true;
+}
+
+// True when the list holds byte for byte what it held when the memo was taken,
+// with the same signed names: then every entry gets the decision it got then,
+// and `owned` is still exactly the kept entries (what filtered_copy_is_current
+// would find, without running the rules on each entry again).
+bool memo_matches(const HandleState& state, const curl_slist* list, const std::vector<std::string_view>& signed_names) {
+  if(!state.memo_valid || !state.owned_built || !same_names(signed_names, state.memo_signed))
+    return false;
+  const curl_slist* copy = state.owned;
+  size_t index = 0;
+  size_t removed = 0;
+  for(const curl_slist* node = list; node; node = node->next, ++index) {
+    if(index >= state.memo_entries.size())
+      return false;
+    switch(state.memo_entries[index]) {
+    case HandleState::MemoEntry::Null:
+      if(node->data)
+        return false;
+      break;
+    case HandleState::MemoEntry::Removed:
+      if(!node->data || std::strcmp(node->data, state.memo_removed[removed++].c_str()) != 0)
+        return false;
+      break;
+    case HandleState::MemoEntry::Kept:
+      if(!node->data || !copy || !copy->data || std::strcmp(node->data, copy->data) != 0)
+        return false;
+      copy = copy->next;
+      break;
+    }
+  }
+  return index == state.memo_entries.size() && copy == nullptr;
+}
+
+// Called when `owned` was just found current for `list`.
+void remember_memo(HandleState* state, const curl_slist* list, const HeaderSelector& selector,
+                   const std::vector<std::string_view>& signed_names) {
+  state->memo_valid = false;
+  state->memo_entries.clear();
+  state->memo_removed.clear();
+  for(const curl_slist* node = list; node; node = node->next) {
+    if(!node->data) {
+      state->memo_entries.push_back(HandleState::MemoEntry::Null);
+    }
+    else if(selector.decide(node->data) == EntryDecision::Remove) {
+      state->memo_entries.push_back(HandleState::MemoEntry::Removed);
+      state->memo_removed.emplace_back(node->data);
+    }
+    else {
+      state->memo_entries.push_back(HandleState::MemoEntry::Kept);
+    }
+  }
+  state->memo_signed.assign(signed_names.begin(), signed_names.end());
+  state->memo_valid = true;
+}
+
+// filtered_copy_is_current, answered from the memo when the list is unchanged.
+bool owned_copy_is_current(HandleState* state, const curl_slist* list, const HeaderSelector& selector,
+                           const std::vector<std::string_view>& signed_names) {
+  if(memo_matches(*state, list, signed_names))
+    return true;
+  if(!filtered_copy_is_current(list, state->owned, selector))
+    return false;
+  try {
+    remember_memo(state, list, selector, signed_names);
+  }
+  catch(...) {
+    state->memo_valid = false;  // out of memory: the next commit just checks the long way
+  }
+  return true;
+}
+
 Outcome guard_bound_request(CURL* handle, HandleState* state, const curl_slist* list, const UrlFacts& url,
                             BoundReason reason, const std::optional<Sigv4Authorization>& authorization) {
   const Config& settings = config();
-  HeaderSelector selector(settings.headers, signed_header_names(authorization, url));
+  std::vector<std::string_view> signed_names = signed_header_names(authorization, url);
+  HeaderSelector selector(settings.headers, signed_names);
   Outcome outcome;
   outcome.reason = reason;
 
-  if(settings.mode == Mode::Strip && state->owned_built && filtered_copy_is_current(list, state->owned, selector) &&
+  if(settings.mode == Mode::Strip && state->owned_built && owned_copy_is_current(state, list, selector, signed_names) &&
      install_owned_list(handle, state)) {
     // The copy built for an earlier transfer still fits: nothing to build.
     outcome.action = "strip";
