@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake pkg-config binutils
-  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev dpkg-dev file
 )
 test_packages=(
   libgtest-dev libgmock-dev
