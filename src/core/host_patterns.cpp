@@ -64,7 +64,9 @@ bool is_valid_name(std::string_view host) {
     return false;
   if(host.front() == '[')
     return host.find_first_not_of("0123456789abcdef:.[]", 0) == std::string_view::npos;
-  if(host.front() == '.' || host.find("..") != std::string_view::npos)
+  // Empty labels: a leading dot, "..", or a dot still trailing after
+  // normalize_host took one ("a.." would keep "a.", found by fuzz_config).
+  if(host.front() == '.' || host.back() == '.' || host.find("..") != std::string_view::npos)
     return false;
   for(char c : host) {
     if(!is_host_char(c))
