@@ -39,7 +39,7 @@ size_t split_labels(std::string_view name, std::array<std::string_view, 64>* lab
   size_t start = 0;
   while(count < labels->size()) {
     size_t dot = name.find('.', start);
-    std::string_view label = name.substr(start, dot == std::string_view::npos ? name.npos : dot - start);
+    std::string_view label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if(label.empty())
       return 0;
     (*labels)[count++] = label;

@@ -32,7 +32,7 @@ UrlParts read_parts(const CurlUrlApi& api, CURLU* handle) {
   parts.host = normalize_host(host);
   std::string port;
   if(get_part(api, handle, CURLUPART_PORT, CURLU_DEFAULT_PORT, &port))
-    parts.port = std::atoi(port.c_str());
+    parts.port = static_cast<int>(std::strtol(port.c_str(), nullptr, 10));  // curl hands out digits only
   get_part(api, handle, CURLUPART_QUERY, 0, &parts.query);
   parts.valid = true;
   return parts;
