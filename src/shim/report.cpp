@@ -42,16 +42,6 @@ std::string program_name() {
   return slash ? slash + 1 : path;
 }
 
-void write_all(int fd, const std::string& text) {
-  size_t done = 0;
-  while(done < text.size()) {
-    ssize_t written = write(fd, text.data() + done, text.size() - done);
-    if(written <= 0)
-      return;
-    done += static_cast<size_t>(written);
-  }
-}
-
 void write_report() {
   try {
     const Config& settings = config();

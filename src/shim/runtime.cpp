@@ -23,16 +23,6 @@ bool is_privileged_process() {
 
 const char* lookup_environment(const char* name, void*) { return std::getenv(name); }
 
-void write_all(int fd, const std::string& text) {
-  size_t done = 0;
-  while(done < text.size()) {
-    ssize_t written = write(fd, text.data() + done, text.size() - done);
-    if(written <= 0)
-      return;
-    done += static_cast<size_t>(written);
-  }
-}
-
 void write_stderr_line(const std::string& message) { write_all(STDERR_FILENO, "tracestrip: " + message + "\n"); }
 
 Config load_config() {
@@ -66,6 +56,16 @@ int log_descriptor() {
 }
 
 }  // namespace
+
+void write_all(int fd, std::string_view text) {
+  size_t done = 0;
+  while(done < text.size()) {
+    ssize_t written = write(fd, text.data() + done, text.size() - done);
+    if(written <= 0)
+      return;
+    done += static_cast<size_t>(written);
+  }
+}
 
 const Config& config() {
   static const Config* settings = [] {

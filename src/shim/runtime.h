@@ -2,6 +2,8 @@
 // called from another library's constructor, before anything of ours ran.
 #pragma once
 
+#include <string_view>
+
 #include "tracestrip/config.h"
 #include "tracestrip/log_record.h"
 
@@ -14,6 +16,9 @@ const Config& config();
 // Writes one JSON line to the configured log (nothing when the log is off).
 void log_record(const LogRecord& record);
 bool log_enabled();
+
+// Writes all of `text` to `fd`, retrying short writes; gives up on an error.
+void write_all(int fd, std::string_view text);
 
 // One line on stderr, prefixed "tracestrip: ", for failures and warnings a
 // user must see whatever the log setting. Each distinct `key` is said once.
