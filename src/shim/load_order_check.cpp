@@ -2,6 +2,7 @@
 // hooks run after tracestrip has committed a request, so headers it adds at
 // perform time would not be seen. One warning names it; nothing else changes.
 #include <dlfcn.h>
+#include <link.h>
 
 #include <cstring>
 #include <string>
@@ -22,7 +23,14 @@ const char* next_interposer(const char* symbol) {
   return std::strstr(info.dli_fname, "libcurl") ? nullptr : info.dli_fname;
 }
 
+int is_libcurl(dl_phdr_info* info, size_t, void*) {
+  return info->dlpi_name && std::strstr(info->dlpi_name, "libcurl") ? 1 : 0;
+}
+
 __attribute__((constructor)) void check_load_order() {
+  // A process without libcurl at start-up pays nothing more: not even the settings are read.
+  if(!dl_iterate_phdr(is_libcurl, nullptr))
+    return;
   try {
     if(tracestrip::shim::config().mode == tracestrip::Mode::Off)
       return;

@@ -60,7 +60,9 @@ void* find_in_loaded_objects(const char* name, void* self) {
   return nullptr;
 }
 
-void* resolve(const char* name) {
+}  // namespace
+
+void* resolve_real_function(const char* name) {
   void* self = own_definition(name);
   void* next = dlsym(RTLD_NEXT, name);
   if(next && next != self)
@@ -68,11 +70,13 @@ void* resolve(const char* name) {
   return find_in_loaded_objects(name, self);
 }
 
+namespace {
+
 template <typename Fn>
 Fn cached(std::atomic<void*>& slot, const char* name) {
   void* function = slot.load(std::memory_order_acquire);
   if(!function) {
-    function = resolve(name);
+    function = resolve_real_function(name);
     if(function)
       slot.store(function, std::memory_order_release);
   }
@@ -88,7 +92,6 @@ Fn cached(std::atomic<void*>& slot, const char* name) {
   }
 
 TRACESTRIP_REAL(real_easy_init, curl_easy_init)
-TRACESTRIP_REAL(real_easy_setopt, curl_easy_setopt)
 TRACESTRIP_REAL(real_easy_perform, curl_easy_perform)
 TRACESTRIP_REAL(real_easy_duphandle, curl_easy_duphandle)
 TRACESTRIP_REAL(real_easy_reset, curl_easy_reset)

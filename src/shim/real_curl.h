@@ -8,6 +8,8 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
+#include <atomic>
+
 #include "tracestrip/header_filter.h"
 #include "tracestrip/url_parts.h"
 
@@ -28,7 +30,6 @@ struct RealCurl {
 // Each accessor resolves its function once and caches it; nullptr when curl
 // is nowhere to be found (resolution is tried again on the next call).
 decltype(&::curl_easy_init) real_easy_init();
-decltype(&::curl_easy_setopt) real_easy_setopt();
 decltype(&::curl_easy_perform) real_easy_perform();
 decltype(&::curl_easy_duphandle) real_easy_duphandle();
 decltype(&::curl_easy_reset) real_easy_reset();
@@ -36,6 +37,23 @@ decltype(&::curl_easy_cleanup) real_easy_cleanup();
 decltype(&::curl_multi_add_handle) real_multi_add_handle();
 decltype(&::curl_slist_append) real_slist_append();
 decltype(&::curl_slist_free_all) real_slist_free_all();
+
+// Finds `name` as described above; nullptr when curl is nowhere to be found.
+void* resolve_real_function(const char* name);
+
+// curl_easy_setopt is the hot path (every option of every transfer): the
+// cached pointer is read inline. The slot is constant-initialised, so no
+// guard runs, even from another library's constructor.
+inline decltype(&::curl_easy_setopt) real_easy_setopt() {
+  static std::atomic<void*> slot{nullptr};
+  void* function = slot.load(std::memory_order_acquire);
+  if(__builtin_expect(function == nullptr, 0)) {
+    function = resolve_real_function("curl_easy_setopt");
+    if(function)
+      slot.store(function, std::memory_order_release);
+  }
+  return reinterpret_cast<decltype(&::curl_easy_setopt)>(function);
+}
 
 // The URL API and list functions as the rules want them (complete() tells).
 CurlUrlApi real_url_api();
