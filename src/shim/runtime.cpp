@@ -6,11 +6,12 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-#include <set>
 #include <string>
 
 namespace tracestrip::shim {
@@ -89,15 +90,20 @@ void log_record(const LogRecord& record) {
   write_all(fd, format_log_line(record, millis, static_cast<long>(getpid())));
 }
 
-void warn_once(const char* key, const char* message) {
-  static std::mutex mutex;
-  static auto* said = new std::set<std::string>();
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    if(!said->insert(key).second)
+void warn_once(const char* key, const char* message) noexcept {
+  // No allocation here: this is what runs when an allocation failed.
+  static std::atomic<const char*> said[32];
+  for(std::atomic<const char*>& slot : said) {
+    const char* taken = slot.load(std::memory_order_acquire);
+    if(!taken && slot.compare_exchange_strong(taken, key, std::memory_order_acq_rel))
+      break;  // first time for this key
+    if(taken && std::strcmp(taken, key) == 0)
       return;
   }
-  write_stderr_line(message);
+  char line[1024];
+  int length = std::snprintf(line, sizeof line, "tracestrip: %s\n", message);
+  if(length > 0)
+    write_all(STDERR_FILENO, std::string_view(line, std::min(sizeof line - 1, static_cast<size_t>(length))));
 }
 
 }  // namespace tracestrip::shim

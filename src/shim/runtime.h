@@ -21,7 +21,8 @@ bool log_enabled();
 void write_all(int fd, std::string_view text);
 
 // One line on stderr, prefixed "tracestrip: ", for failures and warnings a
-// user must see whatever the log setting. Each distinct `key` is said once.
-void warn_once(const char* key, const char* message);
+// user must see whatever the log setting. Each distinct `key` (a string
+// literal) is said once. Allocates nothing, so it may report a failed allocation.
+void warn_once(const char* key, const char* message) noexcept;
 
 }  // namespace tracestrip::shim
