@@ -8,7 +8,8 @@ build_packages=(
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev dpkg-dev file
 )
 test_packages=(
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang clang-tidy libclang-rt-14-dev valgrind
   curl git python3 python3-pycurl php8.2-cli php8.2-curl nginx-light
 )
 

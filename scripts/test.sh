@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command, and what CI runs: installs what is missing,
 # builds tracestrip twice (warnings as errors; then with AddressSanitizer and
-# UndefinedBehaviorSanitizer) and runs the test suites with ctest.
+# UndefinedBehaviorSanitizer) and runs the test suites with ctest, then the
+# extra stages of scripts/test-extra.sh (ThreadSanitizer, fuzzing, valgrind,
+# clang-tidy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +33,6 @@ configure_and_build build-asan -DTRACESTRIP_SANITIZE=address,undefined
 echo "== Tests under the sanitizers (rules, shim end to end, SigV4, checkpoint, demo agent)"
 (cd build-asan && ctest -j "$jobs" --output-on-failure --timeout 600 -R '^(guard\.(unit|e2e)|sigv4|checkpoint|demoagent)') |
   grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed|^ +Start +[0-9]+: '
+
+echo "== Extra stages: ThreadSanitizer, fuzz smoke, valgrind over the demo, clang-tidy"
+scripts/test-extra.sh
