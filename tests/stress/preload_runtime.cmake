@@ -23,5 +23,6 @@ endif()
 # Under ThreadSanitizer: suppressions for the uninstrumented recording server.
 set(TRACESTRIP_TSAN_ENV "TRACESTRIP_TSAN=0")  # never empty: it is a `cmake -E env` argument
 if(TRACESTRIP_SANITIZE MATCHES "thread")
-  set(TRACESTRIP_TSAN_ENV "TSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/stress/tsan.supp halt_on_error=1")
+  set(TRACESTRIP_TSAN_ENV "TSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/stress/tsan.supp halt_on_error=1"
+                          TRACESTRIP_STRESS_WARM_UP=1)
 endif()
