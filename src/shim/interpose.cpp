@@ -156,7 +156,7 @@ __attribute__((visibility("default"))) CURLcode curl_easy_setopt(CURL* handle, C
     }
   }
   else if(option < CURLOPTTYPE_OFF_T) {
-    using AnyFunction = void (*)(void);
+    using AnyFunction = void (*)();
     AnyFunction value = va_arg(args, AnyFunction);
     va_end(args);
     if(!real)
