@@ -33,7 +33,7 @@ tsan() {
   cmake --build build-tsan -j "$jobs" --target tracestrip tracestrip_test_agent preload_e2e_test stress_test \
     hostile_wire_test security_test >build-tsan/build.log 2>&1 || { tail -40 build-tsan/build.log; return 1; }
   (cd build-tsan && ctest -j "$jobs" --output-on-failure --timeout 900 \
-    -R '^(guard\.e2e|stress\.(threads|fork)|hostile\.wire|security\.(only_removes|log_file))') |
+    -R '^(guard\.e2e|stress\.threads|hostile\.wire|security\.(only_removes|log_file))') |
     grep -vE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed|^ +Start +[0-9]+: '
 }
 

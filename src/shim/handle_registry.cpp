@@ -2,11 +2,16 @@
 
 #include <pthread.h>
 
+#include "real_curl.h"
+
 namespace tracestrip::shim {
 
 namespace {
 
-void before_fork() { HandleRegistry::instance().lock_for_fork(); }
+void before_fork() {
+  resolve_all_real_functions();  // the child must not need the loader (see real_curl.h)
+  HandleRegistry::instance().lock_for_fork();
+}
 void after_fork() { HandleRegistry::instance().unlock_after_fork(); }
 
 }  // namespace

@@ -107,6 +107,19 @@ TRACESTRIP_REAL(real_free, curl_free)
 
 #undef TRACESTRIP_REAL
 
+void resolve_all_real_functions() {
+  real_easy_init();
+  real_easy_setopt();
+  real_easy_perform();
+  real_easy_duphandle();
+  real_easy_reset();
+  real_easy_cleanup();
+  real_multi_add_handle();
+  real_slist_append();
+  real_slist_free_all();
+  real_url_api();
+}
+
 CurlUrlApi real_url_api() {
   CurlUrlApi api;
   api.create = real_url();

@@ -55,6 +55,11 @@ inline decltype(&::curl_easy_setopt) real_easy_setopt() {
   return reinterpret_cast<decltype(&::curl_easy_setopt)>(function);
 }
 
+// Resolves every function above now. Called before fork(), so that a child
+// never has to resolve (dlopen, dlsym) while another thread of the parent may
+// have held a loader or sanitizer lock at the moment of the fork.
+void resolve_all_real_functions();
+
 // The URL API and list functions as the rules want them (complete() tells).
 CurlUrlApi real_url_api();
 SlistApi real_slist_api();

@@ -196,22 +196,31 @@ TEST_F(Stress, ForkWhileTransfersAreConfigured) {
     other.sent.clear();
   }
   std::atomic<bool> stop{false};
+  std::atomic<int> ready{0};
   std::vector<std::thread> busy;
   for(int t = 0; t < 3; ++t) {
     busy.emplace_back([&] {
+      // curl_easy_init takes libcurl's own global spin lock (curl 7.88), which a
+      // child forked while another thread holds it can never take: that is
+      // libcurl's limit, with or without tracestrip. The busy threads create
+      // their base handle before the forks and then only use calls that go
+      // through tracestrip's registry (setopt, duphandle, reset, cleanup).
       curl_slist* own = make_list(kMixed);
+      CURL* base = curl_easy_init();
+      ++ready;
       while(!stop) {
-        CURL* handle = curl_easy_init();
-        curl_easy_setopt(handle, CURLOPT_HTTPHEADER, own);
-        curl_easy_setopt(handle, CURLOPT_URL, "http://bucket.s3.amazonaws.com/x");
-        CURL* copy = curl_easy_duphandle(handle);
-        curl_easy_cleanup(handle);
+        curl_easy_setopt(base, CURLOPT_HTTPHEADER, own);
+        curl_easy_setopt(base, CURLOPT_URL, "http://bucket.s3.amazonaws.com/x");
+        CURL* copy = curl_easy_duphandle(base);
         curl_easy_reset(copy);
         curl_easy_cleanup(copy);
       }
+      curl_easy_cleanup(base);
       curl_slist_free_all(own);
     });
   }
+  while(ready < 3)
+    std::this_thread::yield();
   constexpr int kForks = 40;
   int bad_children = 0;
   for(int f = 0; f < kForks; ++f) {
