@@ -19,8 +19,8 @@ struct Values {
   std::vector<std::string> parts;
 };
 
-const char* const kNames[] = {"TRACESTRIP_MODE", "TRACESTRIP_SCOPE", "TRACESTRIP_LOG",
-                              "TRACESTRIP_HEADERS", "TRACESTRIP_KEEP", "TRACESTRIP_HOSTS"};
+const char* const kNames[] = {"TRACESTRIP_MODE",    "TRACESTRIP_SCOPE", "TRACESTRIP_LOG",
+                              "TRACESTRIP_HEADERS", "TRACESTRIP_KEEP",  "TRACESTRIP_HOSTS"};
 
 const char* lookup(const char* name, void* context) {
   auto* values = static_cast<Values*>(context);

@@ -3,9 +3,9 @@
 // canonical request. Invariants: decode(encode(x)) == x; encoded text holds
 // only unreserved bytes and %XX; normalisation is idempotent; canonical
 // header values have no outer or doubled blanks.
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
-#include <cctype>
 #include <cstdlib>
 #include <string>
 #include <string_view>

@@ -52,8 +52,7 @@ FilterSummary summarize_filter(const curl_slist* list, const HeaderSelector& sel
 
 // True when `owned` holds exactly the entries of `list` that the selector keeps,
 // same bytes, same order — the copy built earlier is still right.
-bool filtered_copy_is_current(const curl_slist* list, const curl_slist* owned,
-                              const HeaderSelector& selector);
+bool filtered_copy_is_current(const curl_slist* list, const curl_slist* owned, const HeaderSelector& selector);
 
 struct SlistApi {
   decltype(&::curl_slist_append) append = nullptr;
@@ -62,7 +61,7 @@ struct SlistApi {
 
 // Builds an owned copy of the kept entries. Returns nullptr when nothing is
 // kept or on allocation failure (`failed` tells which).
-curl_slist* build_filtered_copy(const curl_slist* list, const HeaderSelector& selector,
-                                const SlistApi& api, bool* failed);
+curl_slist* build_filtered_copy(const curl_slist* list, const HeaderSelector& selector, const SlistApi& api,
+                                bool* failed);
 
 }  // namespace tracestrip

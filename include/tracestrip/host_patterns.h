@@ -10,9 +10,9 @@
 namespace tracestrip {
 
 struct HostPattern {
-  std::string host;        // lower case, no trailing dot; for "*.x" this is "x"
-  bool subdomains = false; // written "*.host"
-  int port = 0;            // 0: any port
+  std::string host;         // lower case, no trailing dot; for "*.x" this is "x"
+  bool subdomains = false;  // written "*.host"
+  int port = 0;             // 0: any port
 
   std::string spelling() const;
 };

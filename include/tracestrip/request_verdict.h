@@ -15,8 +15,8 @@ namespace tracestrip {
 struct UrlFacts {
   std::string host;
   int port = 0;
-  bool aws_s3_host = false;     // a built-in S3 endpoint form
-  bool configured_host = false; // matches TRACESTRIP_HOSTS
+  bool aws_s3_host = false;      // a built-in S3 endpoint form
+  bool configured_host = false;  // matches TRACESTRIP_HOSTS
   std::optional<PresignedQuery> presigned;
 };
 UrlFacts url_facts(const Config& config, const UrlParts& url);

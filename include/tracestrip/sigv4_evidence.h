@@ -28,8 +28,8 @@ std::optional<Sigv4Authorization> parse_sigv4_authorization(std::string_view val
 
 // A presigned URL: X-Amz-Credential / X-Amz-Signature in the query.
 struct PresignedQuery {
-  std::string service;                     // from X-Amz-Credential, may be empty
-  std::vector<std::string> signed_headers; // from X-Amz-SignedHeaders
+  std::string service;                      // from X-Amz-Credential, may be empty
+  std::vector<std::string> signed_headers;  // from X-Amz-SignedHeaders
 };
 std::optional<PresignedQuery> parse_presigned_query(std::string_view query);
 

@@ -21,8 +21,8 @@ struct NamePattern {
 };
 
 struct BuiltinTracingHeader {
-  std::string_view family;  // "W3C", "B3", ...
-  std::string_view pattern; // as written in settings: "x-b3-*"
+  std::string_view family;   // "W3C", "B3", ...
+  std::string_view pattern;  // as written in settings: "x-b3-*"
 };
 
 // The built-in table, for documentation, reports and tests.
@@ -55,9 +55,7 @@ class TracingHeaderRules {
   void add_tracing(NamePattern pattern) { tracing_.add(std::move(pattern)); }
   void add_keep(NamePattern pattern) { keep_.add(std::move(pattern)); }
 
-  bool is_tracing(std::string_view name) const {
-    return tracing_.matches(name) && !keep_.matches(name);
-  }
+  bool is_tracing(std::string_view name) const { return tracing_.matches(name) && !keep_.matches(name); }
   const NamePatternSet& tracing() const { return tracing_; }
   const NamePatternSet& keep() const { return keep_; }
 

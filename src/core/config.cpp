@@ -50,8 +50,7 @@ void read_scope(std::string_view value, Config* config) {
 }
 
 // TRACESTRIP_LOG and TRACESTRIP_REPORT: off, stderr, or a path.
-void read_destination(const char* variable, std::string_view value, LogKind* kind, std::string* path,
-                      Config* config) {
+void read_destination(const char* variable, std::string_view value, LogKind* kind, std::string* path, Config* config) {
   if(value.empty() || iequals(value, "off")) {
     *kind = LogKind::Off;
   }
@@ -140,8 +139,8 @@ std::string describe_config(const Config& config) {
          "log: " + destination(config.log_kind, config.log_path) + "\n" +
          "report: " + destination(config.report_kind, config.report_path) + "\n" +
          "tracing headers: " + pattern_list(config.headers.tracing()) + "\n" +
-         "kept headers: " + pattern_list(config.headers.keep()) + "\n" +
-         "S3 hosts: built-in Amazon S3 endpoint forms" + (hosts.empty() ? "" : "," + hosts) + "\n";
+         "kept headers: " + pattern_list(config.headers.keep()) + "\n" + "S3 hosts: built-in Amazon S3 endpoint forms" +
+         (hosts.empty() ? "" : "," + hosts) + "\n";
 }
 
 const char* mode_name(Mode mode) {

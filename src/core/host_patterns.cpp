@@ -99,8 +99,7 @@ bool host_pattern_matches(const HostPattern& pattern, std::string_view host, int
     return false;
   if(!pattern.subdomains)
     return host == pattern.host;
-  return host.size() > pattern.host.size() + 1 &&
-         host.substr(host.size() - pattern.host.size()) == pattern.host &&
+  return host.size() > pattern.host.size() + 1 && host.substr(host.size() - pattern.host.size()) == pattern.host &&
          host[host.size() - pattern.host.size() - 1] == '.';
 }
 

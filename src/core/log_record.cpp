@@ -10,8 +10,10 @@ namespace {
 // Length of the well-formed UTF-8 sequence starting at text[at], or 0.
 size_t utf8_sequence_length(std::string_view text, size_t at) {
   unsigned char lead = static_cast<unsigned char>(text[at]);
-  size_t length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3
-                : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  size_t length = lead >= 0xc2 && lead <= 0xdf   ? 2
+                  : lead >= 0xe0 && lead <= 0xef ? 3
+                  : lead >= 0xf0 && lead <= 0xf4 ? 4
+                                                 : 0;
   if(length == 0 || at + length > text.size())
     return 0;
   for(size_t i = 1; i < length; ++i) {

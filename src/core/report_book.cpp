@@ -42,8 +42,9 @@ std::string ReportBook::json_line(long pid, std::string_view program, std::strin
     line += first_host ? "" : ",";
     first_host = false;
     line += "{\"host\":" + quoted(name) + ",\"requests\":" + std::to_string(host.requests) +
-            ",\"s3_bound\":" + boolean(host.s3_bound) + ",\"reason\":" + quoted(host.s3_bound ? host.reason : "not-s3") +
-            ",\"sigv4\":" + boolean(host.sigv4) + ",\"tracing_headers\":[";
+            ",\"s3_bound\":" + boolean(host.s3_bound) +
+            ",\"reason\":" + quoted(host.s3_bound ? host.reason : "not-s3") + ",\"sigv4\":" + boolean(host.sigv4) +
+            ",\"tracing_headers\":[";
     bool first_header = true;
     for(const auto& [header_name, tally] : host.headers) {
       line += first_header ? "" : ",";

@@ -6,7 +6,7 @@ namespace tracestrip {
 
 const std::vector<std::string_view>& aws_partition_suffixes() {
   static const std::vector<std::string_view> suffixes = {
-      "amazonaws.com",  "amazonaws.com.cn", "amazonaws.eu",    "c2s.ic.gov",
+      "amazonaws.com", "amazonaws.com.cn", "amazonaws.eu",   "c2s.ic.gov",
       "sc2s.sgov.gov", "cloud.adc-e.uk",   "csp.hci.ic.gov",
   };
   return suffixes;
@@ -17,9 +17,7 @@ namespace {
 bool is_lower_alpha(char c) { return c >= 'a' && c <= 'z'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 // Strips ".<partition suffix>" from host; returns false when no partition matches.
 bool strip_partition(std::string_view host, std::string_view* rest) {
@@ -52,7 +50,7 @@ size_t split_labels(std::string_view name, std::array<std::string_view, 64>* lab
 
 bool is_service_label(std::string_view label, std::string_view previous) {
   static constexpr std::array<std::string_view, 9> exact = {
-      "s3",           "s3-external-1", "s3-accelerate", "s3-accesspoint", "s3-object-lambda",
+      "s3",          "s3-external-1", "s3-accelerate", "s3-accesspoint", "s3-object-lambda",
       "s3-outposts", "s3-control",    "s3-website",    "s3-fips",
   };
   for(std::string_view name : exact) {
@@ -64,7 +62,8 @@ bool is_service_label(std::string_view label, std::string_view previous) {
   if(starts_with(label, "s3express-"))
     return label.size() > 10;
   // Legacy forms carrying the region in the label: s3-us-west-2, s3-website-eu-west-1, s3-fips-us-gov-west-1.
-  for(std::string_view prefix : {std::string_view("s3-website-"), std::string_view("s3-fips-"), std::string_view("s3-")}) {
+  for(std::string_view prefix :
+      {std::string_view("s3-website-"), std::string_view("s3-fips-"), std::string_view("s3-")}) {
     if(starts_with(label, prefix) && looks_like_region(label.substr(prefix.size())))
       return true;
   }

@@ -26,8 +26,7 @@ UrlParts read_parts(const CurlUrlApi& api, CURLU* handle) {
   UrlParts parts;
   std::string host;
   // An IDN host is compared in its punycode form; without IDN support curl refuses, so ask again plainly.
-  if(!get_part(api, handle, CURLUPART_HOST, CURLU_PUNYCODE, &host) &&
-     !get_part(api, handle, CURLUPART_HOST, 0, &host))
+  if(!get_part(api, handle, CURLUPART_HOST, CURLU_PUNYCODE, &host) && !get_part(api, handle, CURLUPART_HOST, 0, &host))
     return parts;
   parts.host = normalize_host(host);
   std::string port;

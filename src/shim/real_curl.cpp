@@ -85,10 +85,10 @@ Fn cached(std::atomic<void*>& slot, const char* name) {
 
 }  // namespace
 
-#define TRACESTRIP_REAL(accessor, symbol)                    \
-  decltype(&::symbol) accessor() {                           \
-    static std::atomic<void*> slot{nullptr};                 \
-    return cached<decltype(&::symbol)>(slot, #symbol);       \
+#define TRACESTRIP_REAL(accessor, symbol)              \
+  decltype(&::symbol) accessor() {                     \
+    static std::atomic<void*> slot{nullptr};           \
+    return cached<decltype(&::symbol)>(slot, #symbol); \
   }
 
 TRACESTRIP_REAL(real_easy_init, curl_easy_init)

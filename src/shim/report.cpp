@@ -1,8 +1,8 @@
 #include "report.h"
 
 #include <dlfcn.h>
-#include <link.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <unwind.h>
@@ -49,9 +49,9 @@ void write_report() {
     {
       std::lock_guard<std::mutex> lock(state().mutex);
       long pid = static_cast<long>(getpid());
-      text = settings.report_kind == LogKind::Stderr ? state().book.table(pid, program_name(), mode_name(settings.mode))
-                                                      : state().book.json_line(pid, program_name(),
-                                                                               mode_name(settings.mode));
+      text = settings.report_kind == LogKind::Stderr
+                 ? state().book.table(pid, program_name(), mode_name(settings.mode))
+                 : state().book.json_line(pid, program_name(), mode_name(settings.mode));
     }
     if(settings.report_kind == LogKind::Stderr) {
       write_all(STDERR_FILENO, text);

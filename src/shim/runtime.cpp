@@ -18,9 +18,7 @@ namespace tracestrip::shim {
 
 namespace {
 
-bool is_privileged_process() {
-  return getauxval(AT_SECURE) != 0 || getuid() != geteuid() || getgid() != getegid();
-}
+bool is_privileged_process() { return getauxval(AT_SECURE) != 0 || getuid() != geteuid() || getgid() != getegid(); }
 
 const char* lookup_environment(const char* name, void*) { return std::getenv(name); }
 

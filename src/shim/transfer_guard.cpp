@@ -189,16 +189,18 @@ Outcome guard_bound_request(CURL* handle, HandleState* state, const curl_slist* 
   }
   else {
     install_app_list(handle, state, list);
-    warn_once("rebuild-failed", "could not build the filtered header list (out of memory?); "
-                                "the request goes out as the application made it");
+    warn_once("rebuild-failed",
+              "could not build the filtered header list (out of memory?); "
+              "the request goes out as the application made it");
     outcome.action = nullptr;
     outcome.summary.removed.clear();
   }
   if(!outcome.summary.kept_signed.empty()) {
     outcome.note = kKeptSignedWhy;
     if(!log_enabled())
-      warn_once("kept-signed", "a tracing header on an S3 request was left in place because the application's "
-                               "own signature covers it; set TRACESTRIP_LOG=stderr for details");
+      warn_once("kept-signed",
+                "a tracing header on an S3 request was left in place because the application's "
+                "own signature covers it; set TRACESTRIP_LOG=stderr for details");
   }
   return outcome;
 }

@@ -93,9 +93,7 @@ TEST(HostileHeaderLine, TabsAroundValue) {
   EXPECT_EQ(decide("tracestate:\tv\t"), EntryDecision::Remove);
 }
 
-TEST(HostileHeaderLine, TabInsideNameIsNotATracingName) {
-  EXPECT_EQ(decide("trace\tparent: v"), EntryDecision::Keep);
-}
+TEST(HostileHeaderLine, TabInsideNameIsNotATracingName) { EXPECT_EQ(decide("trace\tparent: v"), EntryDecision::Keep); }
 
 TEST(HostileHeaderLine, CarriageReturnInsideValueIsKept) {
   EXPECT_EQ(parse_header_line("X-App: a\rb").kind, HeaderLineKind::Header);
@@ -134,7 +132,9 @@ TEST(HostileHeaderLine, Name64KiB) {
 }
 
 TEST(HostileHeaderLine, NonAsciiNameIsKept) {
-  EXPECT_EQ(decide("tr\xc3\xa4""ceparent: v"), EntryDecision::Keep);
+  EXPECT_EQ(decide("tr\xc3\xa4"
+                   "ceparent: v"),
+            EntryDecision::Keep);
   EXPECT_EQ(decide("\xff\xfe: v"), EntryDecision::Keep);
 }
 
@@ -178,11 +178,24 @@ TEST(HostileHeaderLine, NullEntryIsKept) {
 // The whole hostile set in one list: the filtered copy is the list minus
 // exactly the entries decided Remove, nothing else lost.
 TEST(HostileHeaderLine, MixedHostileListLosesOnlyTracingHeaders) {
-  const std::vector<std::string> entries = {
-      "no colon at all", "X-Empty;", "traceparent;", "X-Removal:", " traceparent: x", "traceparent : x",
-      "tracestate:\tv\t", "X-App: a\rb", "X-App: a\r\ntraceparent: 1", "traceparent: a\nX-Smuggled: b",
-      "X-Big: " + std::string(65536, 'b'), "tr\xc3\xa4""ceparent: v", "X-Ctl: \x01\x7f", "", ":", "B3: 1",
-      "x-datadog-trace-id:  7  "};
+  const std::vector<std::string> entries = {"no colon at all",
+                                            "X-Empty;",
+                                            "traceparent;",
+                                            "X-Removal:",
+                                            " traceparent: x",
+                                            "traceparent : x",
+                                            "tracestate:\tv\t",
+                                            "X-App: a\rb",
+                                            "X-App: a\r\ntraceparent: 1",
+                                            "traceparent: a\nX-Smuggled: b",
+                                            "X-Big: " + std::string(65536, 'b'),
+                                            "tr\xc3\xa4"
+                                            "ceparent: v",
+                                            "X-Ctl: \x01\x7f",
+                                            "",
+                                            ":",
+                                            "B3: 1",
+                                            "x-datadog-trace-id:  7  "};
   const std::vector<std::string> removed = {"traceparent;", "tracestate:\tv\t", "traceparent: a\nX-Smuggled: b",
                                             "B3: 1", "x-datadog-trace-id:  7  "};
   curl_slist* list = nullptr;
@@ -233,9 +246,7 @@ TEST(HostileUrl, NoSchemeIsGuessedAndStillS3) {
   EXPECT_TRUE(facts_of("bucket.s3.amazonaws.com/key").aws_s3_host);
 }
 
-TEST(HostileUrl, NoSchemeOtherHostIsNotS3) {
-  EXPECT_FALSE(facts_of("example.com/s3.amazonaws.com").aws_s3_host);
-}
+TEST(HostileUrl, NoSchemeOtherHostIsNotS3) { EXPECT_FALSE(facts_of("example.com/s3.amazonaws.com").aws_s3_host); }
 
 TEST(HostileUrl, Ipv6LiteralWithPortMatchesConfiguredPattern) {
   UrlParts parts = parse_url(kCurlUrl, "http://[::1]:9000/bucket/key");
@@ -296,10 +307,14 @@ TEST(HostileUrl, PercentEncodedPathAndQueryDoNotMatter) {
 }
 
 TEST(HostileUrl, IdnBucketNameIsComparedInAsciiForm) {
-  UrlFacts facts = facts_of("http://b\xc3\xbc""cher.s3.amazonaws.com/k");
+  UrlFacts facts = facts_of(
+      "http://b\xc3\xbc"
+      "cher.s3.amazonaws.com/k");
   // With IDN support the host is punycode; without it curl hands back the
   // UTF-8 bytes. Either way the S3 suffix decides.
-  EXPECT_TRUE(facts.host == "xn--bcher-kva.s3.amazonaws.com" || facts.host == "b\xc3\xbc""cher.s3.amazonaws.com")
+  EXPECT_TRUE(facts.host == "xn--bcher-kva.s3.amazonaws.com" || facts.host ==
+                                                                    "b\xc3\xbc"
+                                                                    "cher.s3.amazonaws.com")
       << facts.host;
   EXPECT_TRUE(facts.aws_s3_host);
 }
@@ -338,9 +353,7 @@ TEST(HostileUrl, PresignedQueryPercentEncoded) {
   EXPECT_EQ(facts.presigned->signed_headers, (std::vector<std::string>{"host", "traceparent"}));
 }
 
-TEST(HostileUrl, PortOutOfRangeIsInvalid) {
-  EXPECT_FALSE(parse_url(kCurlUrl, "http://s3.amazonaws.com:99999/").valid);
-}
+TEST(HostileUrl, PortOutOfRangeIsInvalid) { EXPECT_FALSE(parse_url(kCurlUrl, "http://s3.amazonaws.com:99999/").valid); }
 
 // ---- configuration -------------------------------------------------------------
 

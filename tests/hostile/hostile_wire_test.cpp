@@ -20,9 +20,9 @@ namespace {
 
 struct WireCase {
   const char* name;
-  std::vector<std::string> entries;   // the application's list
-  std::vector<std::string> other;     // custom lines curl sends to a non-S3 host
-  std::vector<std::string> s3;        // ... and to S3 through the shim
+  std::vector<std::string> entries;  // the application's list
+  std::vector<std::string> other;    // custom lines curl sends to a non-S3 host
+  std::vector<std::string> s3;       // ... and to S3 through the shim
 };
 
 const std::string k4K(4096, 'v');
@@ -30,25 +30,40 @@ const std::string k4K(4096, 'v');
 std::vector<WireCase> cases() {
   return {
       {"NoColon", {"traceparent 00-1-2-01", "X-App: 1"}, {"X-App: 1"}, {"X-App: 1"}},
-      {"SemicolonForms", {"traceparent;", "X-Empty;", "X-App: 1"}, {"traceparent:", "X-Empty:", "X-App: 1"},
+      {"SemicolonForms",
+       {"traceparent;", "X-Empty;", "X-App: 1"},
+       {"traceparent:", "X-Empty:", "X-App: 1"},
        {"X-Empty:", "X-App: 1"}},
       {"ColonForms", {"traceparent:", "Accept:", "X-App: 1"}, {"X-App: 1"}, {"X-App: 1"}},
-      {"TabsAndBlanks", {"tracestate:\t a=b \t", "X-Tab:\tv\t", "b3:   1  "}, {"tracestate:\t a=b \t", "X-Tab:\tv\t", "b3:   1  "},
+      {"TabsAndBlanks",
+       {"tracestate:\t a=b \t", "X-Tab:\tv\t", "b3:   1  "},
+       {"tracestate:\t a=b \t", "X-Tab:\tv\t", "b3:   1  "},
        {"X-Tab:\tv\t"}},
-      {"UpperCaseNames", {"TRACEPARENT: 1", "X-B3-SAMPLED: 1", "X-APP: 1"}, {"TRACEPARENT: 1", "X-B3-SAMPLED: 1", "X-APP: 1"},
+      {"UpperCaseNames",
+       {"TRACEPARENT: 1", "X-B3-SAMPLED: 1", "X-APP: 1"},
+       {"TRACEPARENT: 1", "X-B3-SAMPLED: 1", "X-APP: 1"},
        {"X-APP: 1"}},
-      {"LookalikesStay", {"traceparentx: 1", "x-b3: 1", "my-traceparent: 1", "sw8x: 1"},
+      {"LookalikesStay",
+       {"traceparentx: 1", "x-b3: 1", "my-traceparent: 1", "sw8x: 1"},
        {"traceparentx: 1", "x-b3: 1", "my-traceparent: 1", "sw8x: 1"},
        {"traceparentx: 1", "x-b3: 1", "my-traceparent: 1", "sw8x: 1"}},
-      {"LargeValues", {"X-Big: " + k4K, "traceparent: " + k4K, "X-After: 1"}, {"X-Big: " + k4K, "traceparent: " + k4K, "X-After: 1"},
+      {"LargeValues",
+       {"X-Big: " + k4K, "traceparent: " + k4K, "X-After: 1"},
+       {"X-Big: " + k4K, "traceparent: " + k4K, "X-After: 1"},
        {"X-Big: " + k4K, "X-After: 1"}},
-      {"NonAscii", {"X-Utf8: \xc3\xbc", "traceparent: \xc3\xbc", "X-High: \xff"}, {"X-Utf8: \xc3\xbc", "traceparent: \xc3\xbc", "X-High: \xff"},
+      {"NonAscii",
+       {"X-Utf8: \xc3\xbc", "traceparent: \xc3\xbc", "X-High: \xff"},
+       {"X-Utf8: \xc3\xbc", "traceparent: \xc3\xbc", "X-High: \xff"},
        {"X-Utf8: \xc3\xbc", "X-High: \xff"}},
       {"EmptyEntries", {"", "X-App: 1", "", "baggage: k=v"}, {"X-App: 1", "baggage: k=v"}, {"X-App: 1"}},
-      {"DuplicatesKeepOrder", {"X-A: 1", "traceparent: 1", "X-A: 2", "traceparent: 2", "X-A: 3"},
-       {"X-A: 1", "traceparent: 1", "X-A: 2", "traceparent: 2", "X-A: 3"}, {"X-A: 1", "X-A: 2", "X-A: 3"}},
-      {"OnlyTracing", {"traceparent: 1", "tracestate: 2", "x-datadog-trace-id: 3"},
-       {"traceparent: 1", "tracestate: 2", "x-datadog-trace-id: 3"}, {}},
+      {"DuplicatesKeepOrder",
+       {"X-A: 1", "traceparent: 1", "X-A: 2", "traceparent: 2", "X-A: 3"},
+       {"X-A: 1", "traceparent: 1", "X-A: 2", "traceparent: 2", "X-A: 3"},
+       {"X-A: 1", "X-A: 2", "X-A: 3"}},
+      {"OnlyTracing",
+       {"traceparent: 1", "tracestate: 2", "x-datadog-trace-id: 3"},
+       {"traceparent: 1", "tracestate: 2", "x-datadog-trace-id: 3"},
+       {}},
       {"ManyEntries", {}, {}, {}},  // filled below: 500 entries, every third tracing
   };
 }
@@ -107,7 +122,9 @@ TEST_P(HostileWire, S3LosesOnlyTracingOtherKeepsAll) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, HostileWire, ::testing::ValuesIn(cases()),
-                         [](const ::testing::TestParamInfo<WireCase>& param_info) { return std::string(param_info.param.name); });
+                         [](const ::testing::TestParamInfo<WireCase>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 // Hostile URLs through the shim: which host decides.
 struct UrlCase {

@@ -21,16 +21,15 @@
 #define MAX_HANDLES 256
 
 static struct {
-  CURL *handle;
-  struct curl_slist *app;   /* the application's CURLOPT_HTTPHEADER */
-  struct curl_slist *owned; /* the list this agent installed */
+  CURL* handle;
+  struct curl_slist* app;   /* the application's CURLOPT_HTTPHEADER */
+  struct curl_slist* owned; /* the list this agent installed */
 } table[MAX_HANDLES];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread int inside_agent;
-static __thread CURL *performing;
+static __thread CURL* performing;
 
-static int slot_of(CURL *handle, int create)
-{
+static int slot_of(CURL* handle, int create) {
   int i, free_slot = -1;
   for(i = 0; i < MAX_HANDLES; i++) {
     if(table[i].handle == handle)
@@ -47,21 +46,19 @@ static int slot_of(CURL *handle, int create)
   return -1;
 }
 
-static void log_added(const char *header, const char *where)
-{
-  const char *on = getenv("PLT_AGENT_LOG");
+static void log_added(const char* header, const char* where) {
+  const char* on = getenv("PLT_AGENT_LOG");
   if(on && *on == '1')
     fprintf(stderr, "pltagent: added \"%s\" at %s\n", header, where);
 }
 
 /* The span's headers, then the application's, built and installed through
  * the PLT (curl_slist_append, curl_easy_setopt). */
-static void inject(CURL *handle, const char *where)
-{
+static void inject(CURL* handle, const char* where) {
   char traceparent[96], spanid[48];
   struct curl_slist *list = NULL, *node, *previous = NULL, *app = NULL;
-  unsigned long long span = ((unsigned long long)rand() << 32) ^ (unsigned long long)rand() ^
-                            (unsigned long long)time(NULL);
+  unsigned long long span =
+      ((unsigned long long)rand() << 32) ^ (unsigned long long)rand() ^ (unsigned long long)time(NULL);
   int i;
 
   pthread_mutex_lock(&lock);
@@ -99,12 +96,11 @@ static void inject(CURL *handle, const char *where)
     curl_slist_free_all(previous);
 }
 
-CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...)
-{
-  static CURLcode (*next)(CURL *, CURLoption, ...);
+CURLcode curl_easy_setopt(CURL* handle, CURLoption option, ...) {
+  static CURLcode (*next)(CURL*, CURLoption, ...);
   va_list args;
   if(!next)
-    next = (CURLcode(*)(CURL *, CURLoption, ...))dlsym(RTLD_NEXT, "curl_easy_setopt");
+    next = (CURLcode(*)(CURL*, CURLoption, ...))dlsym(RTLD_NEXT, "curl_easy_setopt");
   if(!next)
     return CURLE_FAILED_INIT;
   va_start(args, option);
@@ -119,7 +115,7 @@ CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...)
     return next(handle, option, value);
   }
   {
-    void *value = va_arg(args, void *);
+    void* value = va_arg(args, void*);
     CURLcode rc;
     va_end(args);
     rc = next(handle, option, value);
@@ -135,13 +131,12 @@ CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...)
   }
 }
 
-CURLcode curl_easy_perform(CURL *handle)
-{
-  static CURLcode (*next)(CURL *);
-  CURL *outer = performing;
+CURLcode curl_easy_perform(CURL* handle) {
+  static CURLcode (*next)(CURL*);
+  CURL* outer = performing;
   CURLcode rc;
   if(!next)
-    next = (CURLcode(*)(CURL *))dlsym(RTLD_NEXT, "curl_easy_perform");
+    next = (CURLcode(*)(CURL*))dlsym(RTLD_NEXT, "curl_easy_perform");
   if(!next)
     return CURLE_FAILED_INIT;
   inject(handle, "curl_easy_perform");
@@ -151,11 +146,10 @@ CURLcode curl_easy_perform(CURL *handle)
   return rc;
 }
 
-CURLMcode curl_multi_add_handle(CURLM *multi, CURL *handle)
-{
-  static CURLMcode (*next)(CURLM *, CURL *);
+CURLMcode curl_multi_add_handle(CURLM* multi, CURL* handle) {
+  static CURLMcode (*next)(CURLM*, CURL*);
   if(!next)
-    next = (CURLMcode(*)(CURLM *, CURL *))dlsym(RTLD_NEXT, "curl_multi_add_handle");
+    next = (CURLMcode(*)(CURLM*, CURL*))dlsym(RTLD_NEXT, "curl_multi_add_handle");
   if(!next)
     return CURLM_INTERNAL_ERROR;
   if(handle != performing)

@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   curl_slist* list = curl_slist_append(nullptr, "traceparent: 00-1-2-01");
   list = curl_slist_append(list, "X-App: 1");
   int status = 0;
-  for(const char* url : {"http://bucket.s3.us-east-1.amazonaws.com/setuid-s3", "http://storage.internal/setuid-configured"}) {
+  for(const char* url :
+      {"http://bucket.s3.us-east-1.amazonaws.com/setuid-s3", "http://storage.internal/setuid-configured"}) {
     tracestrip::test::Transfer transfer(port);
     transfer.set_headers(list);
     transfer.set_url(url);

@@ -42,10 +42,8 @@ curl_slist* make_list(const std::vector<std::string>& entries) {
 
 // The distinctive values; tests/security/log_secrets_test.sh greps for them.
 const std::vector<std::string> kSecretHeaders = {
-    "Authorization: Bearer SECRETauthz0001",
-    "Proxy-Authorization: Basic SECRETproxy0002",
-    "Cookie: session=SECRETcookie0003",
-    "x-amz-security-token: SECRETtoken0004",
+    "Authorization: Bearer SECRETauthz0001",      "Proxy-Authorization: Basic SECRETproxy0002",
+    "Cookie: session=SECRETcookie0003",           "x-amz-security-token: SECRETtoken0004",
     "x-amz-s3session-token: SECRETs3session0005",
 };
 

@@ -90,7 +90,8 @@ RecordingServer* Stress::server_ = nullptr;
 TEST_F(Stress, ThreadsTransfersDuphandleResetCleanupInRandomOrders) {
   const int threads = env_int("TRACESTRIP_STRESS_THREADS", 16);
   const int transfers = env_int("TRACESTRIP_STRESS_TRANSFERS", 2000);
-  const unsigned seed = static_cast<unsigned>(env_int("TRACESTRIP_STRESS_SEED", static_cast<int>(std::random_device{}() & 0x7fffffff)));
+  const unsigned seed =
+      static_cast<unsigned>(env_int("TRACESTRIP_STRESS_SEED", static_cast<int>(std::random_device{}() & 0x7fffffff)));
   // One list shared by every thread and handle (read-only, as curl allows).
   curl_slist* shared = make_list(kMixed);
   std::atomic<int> wrong{0}, failed{0}, done{0};
@@ -150,8 +151,7 @@ TEST_F(Stress, ThreadsTransfersDuphandleResetCleanupInRandomOrders) {
           ++failed;
           continue;
         }
-        const std::vector<std::string>& want =
-            kind == 2 ? kPlain : (s3 && stripping() ? kStripped : kMixed);
+        const std::vector<std::string>& want = kind == 2 ? kPlain : (s3 && stripping() ? kStripped : kMixed);
         if(custom_header_lines(handle.sent) != want) {
           if(wrong.fetch_add(1) < 5)
             ADD_FAILURE() << "thread " << t << " transfer " << i << " (" << url << ") sent wrong headers";
@@ -242,7 +242,8 @@ TEST_F(Stress, ForkWhileTransfersAreConfigured) {
       fresh.setup();
       curl_easy_setopt(fresh.curl, CURLOPT_HTTPHEADER, list);
       curl_easy_setopt(fresh.curl, CURLOPT_URL, "http://bucket.s3.us-east-1.amazonaws.com/fork-child");
-      if(curl_easy_perform(fresh.curl) != CURLE_OK || custom_header_lines(fresh.sent) != (stripping() ? kStripped : kMixed))
+      if(curl_easy_perform(fresh.curl) != CURLE_OK ||
+         custom_header_lines(fresh.sent) != (stripping() ? kStripped : kMixed))
         status |= 8;
       _exit(status);
     }

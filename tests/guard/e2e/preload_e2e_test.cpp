@@ -156,9 +156,9 @@ TEST_F(Wire, ListChangedAfterSetopt) {
             (std::vector<std::string>{"X-First: 1", "traceparent: 00-aaaa-bbbb-01", "X-Last: 2"}));
   // Changed again between two transfers on the same handle.
   list = curl_slist_append(list, "b3: 1");
-  EXPECT_EQ(send(s3, kS3, "/changed-s3-again"),
-            expected({"X-First: 1", "X-Last: 2"},
-                     {"X-First: 1", "traceparent: 00-aaaa-bbbb-01", "X-Last: 2", "b3: 1"}));
+  EXPECT_EQ(
+      send(s3, kS3, "/changed-s3-again"),
+      expected({"X-First: 1", "X-Last: 2"}, {"X-First: 1", "traceparent: 00-aaaa-bbbb-01", "X-Last: 2", "b3: 1"}));
   s3.set_headers(nullptr);
   other.set_headers(nullptr);
   curl_slist_free_all(list);
@@ -347,8 +347,7 @@ TEST_F(Wire, TracingAppendBeforeSigningIsKeptForTheSignature) {
   // comes next, so the append goes through and the commit decides.
   curl_slist* list = curl_slist_append(nullptr, "x-amz-date: 20261204T120000Z");
   list = curl_slist_append(list, "traceparent: 00-own");
-  EXPECT_EQ(list_entries(list),
-            (std::vector<std::string>{"x-amz-date: 20261204T120000Z", "traceparent: 00-own"}));
+  EXPECT_EQ(list_entries(list), (std::vector<std::string>{"x-amz-date: 20261204T120000Z", "traceparent: 00-own"}));
   Transfer unsigned_request(port());
   unsigned_request.set_headers(list);
   EXPECT_EQ(send(unsigned_request, kS3, "/own-unsigned"),
@@ -444,14 +443,14 @@ TEST_F(Wire, OptionsOfEveryTypeReachCurl) {
   transfer.set_headers(list.get());
   CURL* handle = transfer.handle();
   curl_off_t size = static_cast<curl_off_t>(body.text.size());
-  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L), CURLE_OK);                                 // long
-  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_READDATA, &body), CURLE_OK);                            // object
-  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_READFUNCTION, +read_body), CURLE_OK);                   // function
-  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, size), CURLE_OK);                     // curl_off_t
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L), CURLE_OK);                // long
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_READDATA, &body), CURLE_OK);           // object
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_READFUNCTION, +read_body), CURLE_OK);  // function
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, size), CURLE_OK);    // curl_off_t
   EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_MAX_SEND_SPEED_LARGE, curl_off_t{100000000}), CURLE_OK);
   std::string pem = "not a certificate";
   curl_blob blob{pem.data(), pem.size(), CURL_BLOB_COPY};
-  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, &blob), CURLE_OK);                         // blob
+  EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, &blob), CURLE_OK);  // blob
   EXPECT_EQ(curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, nullptr), CURLE_OK);
   EXPECT_EQ(curl_easy_setopt(handle, static_cast<CURLoption>(9999), 0L), CURLE_UNKNOWN_OPTION);
   send(transfer, kS3, "/put-every-type");

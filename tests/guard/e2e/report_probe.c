@@ -4,9 +4,8 @@
 #include <curl/curl.h>
 #include <stdio.h>
 
-static void send_to(const char *url, struct curl_slist *headers, struct curl_slist *connect_to)
-{
-  CURL *handle = curl_easy_init();
+static void send_to(const char* url, struct curl_slist* headers, struct curl_slist* connect_to) {
+  CURL* handle = curl_easy_init();
   curl_easy_setopt(handle, CURLOPT_URL, url);
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(handle, CURLOPT_CONNECT_TO, connect_to);
@@ -15,12 +14,11 @@ static void send_to(const char *url, struct curl_slist *headers, struct curl_sli
   curl_easy_cleanup(handle);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char** argv) {
   char b3[64];
   char connect[64];
-  struct curl_slist *headers = NULL;
-  struct curl_slist *connect_to = NULL;
+  struct curl_slist* headers = NULL;
+  struct curl_slist* connect_to = NULL;
   if(argc < 2)
     return 2;
   snprintf(b3, sizeof b3, "b3: %s", "80f198ee56343ba8-e457b5a2e4d86bd1-1");

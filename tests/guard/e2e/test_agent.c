@@ -12,20 +12,18 @@
 #define MAX_HANDLES 64
 
 static struct {
-  CURL *handle;
-  struct curl_slist *list;
+  CURL* handle;
+  struct curl_slist* list;
 } remembered[MAX_HANDLES];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct curl_slist *next_append(struct curl_slist *list, const char *data)
-{
-  struct curl_slist *(*next)(struct curl_slist *, const char *) =
-    (struct curl_slist *(*)(struct curl_slist *, const char *))dlsym(RTLD_NEXT, "curl_slist_append");
+static struct curl_slist* next_append(struct curl_slist* list, const char* data) {
+  struct curl_slist* (*next)(struct curl_slist*, const char*) =
+      (struct curl_slist * (*)(struct curl_slist*, const char*)) dlsym(RTLD_NEXT, "curl_slist_append");
   return next ? next(list, data) : list;
 }
 
-static void remember(CURL *handle, struct curl_slist *list)
-{
+static void remember(CURL* handle, struct curl_slist* list) {
   int i, free_slot = -1;
   pthread_mutex_lock(&lock);
   for(i = 0; i < MAX_HANDLES; i++) {
@@ -44,9 +42,8 @@ static void remember(CURL *handle, struct curl_slist *list)
   pthread_mutex_unlock(&lock);
 }
 
-static struct curl_slist *recall(CURL *handle)
-{
-  struct curl_slist *list = NULL;
+static struct curl_slist* recall(CURL* handle) {
+  struct curl_slist* list = NULL;
   int i;
   pthread_mutex_lock(&lock);
   for(i = 0; i < MAX_HANDLES; i++)
@@ -56,14 +53,12 @@ static struct curl_slist *recall(CURL *handle)
   return list;
 }
 
-CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...)
-{
-  CURLcode (*next)(CURL *, CURLoption, ...) =
-    (CURLcode (*)(CURL *, CURLoption, ...))dlsym(RTLD_NEXT, "curl_easy_setopt");
+CURLcode curl_easy_setopt(CURL* handle, CURLoption option, ...) {
+  CURLcode (*next)(CURL*, CURLoption, ...) = (CURLcode(*)(CURL*, CURLoption, ...))dlsym(RTLD_NEXT, "curl_easy_setopt");
   va_list args;
   va_start(args, option);
   if(option == CURLOPT_HTTPHEADER) {
-    struct curl_slist *list = va_arg(args, struct curl_slist *);
+    struct curl_slist* list = va_arg(args, struct curl_slist*);
     va_end(args);
     if(list)
       list = next_append(list, "traceparent: 00-agent-span-01");
@@ -81,16 +76,15 @@ CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...)
     return next(handle, option, value);
   }
   {
-    void *value = va_arg(args, void *);
+    void* value = va_arg(args, void*);
     va_end(args);
     return next(handle, option, value);
   }
 }
 
-CURLcode curl_easy_perform(CURL *handle)
-{
-  CURLcode (*next)(CURL *) = (CURLcode (*)(CURL *))dlsym(RTLD_NEXT, "curl_easy_perform");
-  struct curl_slist *list = recall(handle);
+CURLcode curl_easy_perform(CURL* handle) {
+  CURLcode (*next)(CURL*) = (CURLcode(*)(CURL*))dlsym(RTLD_NEXT, "curl_easy_perform");
+  struct curl_slist* list = recall(handle);
   if(list)
     next_append(list, "sw8: 1-agent-span");
   return next(handle);

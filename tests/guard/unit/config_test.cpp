@@ -197,8 +197,8 @@ TEST(ParseConfig, BadEntriesDoNotStopTheRest) {
   EXPECT_TRUE(config.headers.is_tracing("x-mine"));
   EXPECT_FALSE(config.headers.is_tracing("x-amzn-trace-id"));
   EXPECT_EQ(spellings(config.hosts), (std::vector<std::string>{"minio.lan:9000"}));
-  for(const char* variable : {"TRACESTRIP_MODE", "TRACESTRIP_LOG", "TRACESTRIP_HEADERS", "TRACESTRIP_KEEP",
-                              "TRACESTRIP_HOSTS"}) {
+  for(const char* variable :
+      {"TRACESTRIP_MODE", "TRACESTRIP_LOG", "TRACESTRIP_HEADERS", "TRACESTRIP_KEEP", "TRACESTRIP_HOSTS"}) {
     bool named = false;
     for(const std::string& line : config.problems)
       named = named || line.find(variable) != std::string::npos;

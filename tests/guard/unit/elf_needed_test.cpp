@@ -48,12 +48,12 @@ void write_struct(Bytes* bytes, size_t offset, const T& value) {
 // Where things are in a well-formed ELF64 file, found independently of the code under test.
 struct Layout {
   Elf64_Ehdr header{};
-  size_t dynamic_phdr = 0;    // file offset of the PT_DYNAMIC program header
+  size_t dynamic_phdr = 0;  // file offset of the PT_DYNAMIC program header
   Elf64_Phdr dynamic{};
-  size_t strtab_entry = 0;    // file offset of the DT_STRTAB entry
-  size_t needed_entry = 0;    // file offset of the DT_NEEDED entry naming the fragment
-  size_t needed_string = 0;   // file offset where that name starts
-  size_t strtab = 0;          // file offset of the string table
+  size_t strtab_entry = 0;   // file offset of the DT_STRTAB entry
+  size_t needed_entry = 0;   // file offset of the DT_NEEDED entry naming the fragment
+  size_t needed_string = 0;  // file offset where that name starts
+  size_t strtab = 0;         // file offset of the string table
 };
 
 Layout layout_of(const Bytes& bytes, std::string_view fragment) {
@@ -145,14 +145,14 @@ TEST_F(RealElf, NothingToRead) {
 // Cut before the name is readable: false. Cut after it: the name is there, true.
 TEST_F(RealElf, TruncatedCopies) {
   const size_t fragment_end = layout_.needed_string + std::strlen("libcurl");
-  const size_t needs_at_least = std::max({layout_.strtab_entry + sizeof(Elf64_Dyn),
-                                          layout_.needed_entry + sizeof(Elf64_Dyn), fragment_end});
+  const size_t needs_at_least =
+      std::max({layout_.strtab_entry + sizeof(Elf64_Dyn), layout_.needed_entry + sizeof(Elf64_Dyn), fragment_end});
   std::vector<size_t> cuts;
   for(size_t size = 0; size <= 256; ++size)
     cuts.push_back(size);
-  for(size_t anchor : {size_t{layout_.header.e_phoff}, layout_.dynamic_phdr, size_t{layout_.dynamic.p_offset},
-                       layout_.strtab_entry, layout_.needed_entry, layout_.needed_string, fragment_end,
-                       needs_at_least, curl_user_.size()}) {
+  for(size_t anchor :
+      {size_t{layout_.header.e_phoff}, layout_.dynamic_phdr, size_t{layout_.dynamic.p_offset}, layout_.strtab_entry,
+       layout_.needed_entry, layout_.needed_string, fragment_end, needs_at_least, curl_user_.size()}) {
     for(size_t delta = 0; delta < 40; ++delta) {
       if(anchor >= delta)
         cuts.push_back(anchor - delta);
@@ -216,7 +216,9 @@ const Corruption kCorruptions[] = {
        write_struct(b, l.dynamic_phdr, p);
      }},
     {"DynamicOffsetHuge",
-     [](Bytes* b, const Layout& l) { edit_dynamic_phdr(b, l, [](Elf64_Phdr* p) { p->p_offset = ~Elf64_Off{0} - 15; }); }},
+     [](Bytes* b, const Layout& l) {
+       edit_dynamic_phdr(b, l, [](Elf64_Phdr* p) { p->p_offset = ~Elf64_Off{0} - 15; });
+     }},
     {"DynamicEmpty",
      [](Bytes* b, const Layout& l) { edit_dynamic_phdr(b, l, [](Elf64_Phdr* p) { p->p_filesz = 0; }); }},
     {"NoStrtab",
@@ -254,7 +256,9 @@ TEST_P(CorruptedElf, IsNotReadAsNeedingCurl) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fields, CorruptedElf, testing::ValuesIn(kCorruptions),
-                         [](const testing::TestParamInfo<Corruption>& param) { return std::string(param.param.label); });
+                         [](const testing::TestParamInfo<Corruption>& param) {
+                           return std::string(param.param.label);
+                         });
 
 // A DT_NEEDED name running to the very end of the bytes, with no terminating
 // zero: read up to the end, never past it.

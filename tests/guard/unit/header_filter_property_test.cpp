@@ -25,10 +25,10 @@ const SlistApi kRealApi{&curl_slist_append, &curl_slist_free_all};
 // ---- what the generator knows about each entry ------------------------------
 
 struct GeneratedEntry {
-  std::string text;        // the bytes put in the list
-  std::string name;        // the header name as written ("" for entries without one)
-  bool tracing = false;    // the name is a tracing header by construction
-  bool on_wire = false;    // curl sends it ("Name: v" or "Name;")
+  std::string text;      // the bytes put in the list
+  std::string name;      // the header name as written ("" for entries without one)
+  bool tracing = false;  // the name is a tracing header by construction
+  bool on_wire = false;  // curl sends it ("Name: v" or "Name;")
 };
 
 struct GeneratedList {
@@ -38,11 +38,29 @@ struct GeneratedList {
 
 // Header names that are not tracing headers, lookalikes first.
 const std::vector<std::string>& other_names() {
-  static const std::vector<std::string> names = {
-      "traceparentx", "x-b3",           "my-traceparent", "pinpoint",      "x-datadog-", "b3x",
-      "sw8x",         "sw8-",           "uberctx",        "x-amzn-trace",  "tracestat",  "x-newrelic",
-      "content-type", "authorization",  "x-amz-date",     "x-amz-content-sha256",      "host",
-      "accept",       "x-amz-meta-trace", "content-length", "x-request-id", "expect",     "user-agent"};
+  static const std::vector<std::string> names = {"traceparentx",
+                                                 "x-b3",
+                                                 "my-traceparent",
+                                                 "pinpoint",
+                                                 "x-datadog-",
+                                                 "b3x",
+                                                 "sw8x",
+                                                 "sw8-",
+                                                 "uberctx",
+                                                 "x-amzn-trace",
+                                                 "tracestat",
+                                                 "x-newrelic",
+                                                 "content-type",
+                                                 "authorization",
+                                                 "x-amz-date",
+                                                 "x-amz-content-sha256",
+                                                 "host",
+                                                 "accept",
+                                                 "x-amz-meta-trace",
+                                                 "content-length",
+                                                 "x-request-id",
+                                                 "expect",
+                                                 "user-agent"};
   return names;
 }
 

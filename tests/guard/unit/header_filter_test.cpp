@@ -129,8 +129,7 @@ TEST(FindAppAuthorization, NodesWithoutDataAreSkipped) {
 
 TEST(ListShowsSigv4, SigningHeadersInAnyCase) {
   for(const char* entry : {"x-amz-date: 20240101T000000Z", "X-Amz-Date: 20240101T000000Z", "X-AMZ-DATE;",
-                           "x-amz-content-sha256: UNSIGNED-PAYLOAD", "X-Amz-Content-SHA256: e3b0c442",
-                           kS3Authorization,
+                           "x-amz-content-sha256: UNSIGNED-PAYLOAD", "X-Amz-Content-SHA256: e3b0c442", kS3Authorization,
                            "authorization: AWS4-HMAC-SHA256 Credential=A/20240101/us-east-1/sqs/aws4_request"}) {
     Slist list({"Accept: */*", entry});
     EXPECT_TRUE(list_shows_sigv4(list.get())) << entry;
@@ -221,8 +220,8 @@ TEST(SummarizeFilter, SignedOnlyIsNoChange) {
 // ---- build_filtered_copy with the real allocator ---------------------------
 
 TEST(BuildFilteredCopy, KeepsTheRestInOrderAndLeavesTheInputAlone) {
-  const Strings input = {"Accept: */*", "traceparent: 00-a-b-01", "Content-Type: text/plain", "Tracestate: x",
-                         "traceparent:", "X-B3-Sampled;", "X-Amz-Date: 20240101T000000Z", "Accept: */*"};
+  const Strings input = {"Accept: */*",  "traceparent: 00-a-b-01", "Content-Type: text/plain",     "Tracestate: x",
+                         "traceparent:", "X-B3-Sampled;",          "X-Amz-Date: 20240101T000000Z", "Accept: */*"};
   Slist list(input);
   std::vector<const curl_slist*> nodes;
   std::vector<const char*> datas;
@@ -235,8 +234,8 @@ TEST(BuildFilteredCopy, KeepsTheRestInOrderAndLeavesTheInputAlone) {
   bool failed = true;
   curl_slist* copy = build_filtered_copy(list.get(), selector, kRealApi, &failed);
   EXPECT_FALSE(failed);
-  EXPECT_EQ(entries_of(copy), (Strings{"Accept: */*", "Content-Type: text/plain", "traceparent:",
-                                       "X-Amz-Date: 20240101T000000Z", "Accept: */*"}));
+  EXPECT_EQ(entries_of(copy), (Strings{"Accept: */*", "Content-Type: text/plain",
+                                       "traceparent:", "X-Amz-Date: 20240101T000000Z", "Accept: */*"}));
   for(const curl_slist* node = copy; node; node = node->next) {
     for(size_t i = 0; i < nodes.size(); ++i) {
       EXPECT_NE(node, nodes[i]);
@@ -339,8 +338,8 @@ TEST_P(FailingAppend, ReturnsNullReportsFailureAndFreesWhatItBuilt) {
   EXPECT_EQ(ledger.appends, GetParam()) << "no append after the failure";
   EXPECT_TRUE(ledger.live.empty()) << ledger.live.size() << " node(s) leaked";
   EXPECT_FALSE(ledger.freed_unknown) << "freed a node it did not build (the application's?)";
-  EXPECT_EQ(entries_of(list.get()), (Strings{"Accept: */*", "traceparent: a", "Content-Type: t",
-                                             "X-B3-TraceId: 1", "X-Amz-Date: d", "Host: h"}));
+  EXPECT_EQ(entries_of(list.get()), (Strings{"Accept: */*", "traceparent: a", "Content-Type: t", "X-B3-TraceId: 1",
+                                             "X-Amz-Date: d", "Host: h"}));
 }
 
 // Four entries are kept, so the failure can hit each of the four appends.
@@ -401,17 +400,16 @@ TEST_P(StaleCopy, IsNotCurrent) {
   EXPECT_FALSE(filtered_copy_is_current(list.get(), copy.get(), selector));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, StaleCopy,
-    testing::Values(StaleCase{"Empty", {}}, StaleCase{"MissingLast", {"Accept: */*"}},
-                    StaleCase{"MissingFirst", {"Host: h"}},
-                    StaleCase{"Extra", {"Accept: */*", "Host: h", "X-More: 1"}},
-                    StaleCase{"Swapped", {"Host: h", "Accept: */*"}},
-                    StaleCase{"OtherBytes", {"Accept: */*", "Host: H"}},
-                    StaleCase{"Prefix", {"Accept: */*", "Host: "}},
-                    StaleCase{"Longer", {"Accept: */*", "Host: hh"}},
-                    StaleCase{"StillHasTracing", {"Accept: */*", "traceparent: a", "Host: h"}}),
-    [](const testing::TestParamInfo<StaleCase>& param) { return std::string(param.param.label); });
+INSTANTIATE_TEST_SUITE_P(Cases, StaleCopy,
+                         testing::Values(StaleCase{"Empty", {}}, StaleCase{"MissingLast", {"Accept: */*"}},
+                                         StaleCase{"MissingFirst", {"Host: h"}},
+                                         StaleCase{"Extra", {"Accept: */*", "Host: h", "X-More: 1"}},
+                                         StaleCase{"Swapped", {"Host: h", "Accept: */*"}},
+                                         StaleCase{"OtherBytes", {"Accept: */*", "Host: H"}},
+                                         StaleCase{"Prefix", {"Accept: */*", "Host: "}},
+                                         StaleCase{"Longer", {"Accept: */*", "Host: hh"}},
+                                         StaleCase{"StillHasTracing", {"Accept: */*", "traceparent: a", "Host: h"}}),
+                         [](const testing::TestParamInfo<StaleCase>& param) { return std::string(param.param.label); });
 
 TEST(FilteredCopyIsCurrent, FalseOnceTheApplicationChangesItsList) {
   Slist list({"Accept: */*", "traceparent: a"});

@@ -87,8 +87,8 @@ TEST_P(MalformedHostPattern, IsRejected) {
 INSTANTIATE_TEST_SUITE_P(Entries, MalformedHostPattern,
                          testing::Values("", ".", "*", "*.", "*.*.example", "**.example", "a*b.example",
                                          "host:", "host:0", "host:65536", "host:123456", "host:-1", "host:80x",
-                                         "host: 80", "host:80:81", ":80", "a..b", ".example", "exa mple",
-                                         "exa/mple", "http://host", "host/path", "[::1", "[]", "[]:80", "[::1]x",
+                                         "host: 80", "host:80:81", ":80", "a..b", ".example", "exa mple", "exa/mple",
+                                         "http://host", "host/path", "[::1", "[]", "[]:80", "[::1]x",
                                          "[::1]:", "[::1]:0", "[::1]:99999", "[::g]", "*.[::1]", "::1",
                                          "h\xc3\xa9.example", "host\n", "user@host"));
 

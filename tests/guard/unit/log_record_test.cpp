@@ -14,7 +14,7 @@ TEST(JsonEscape, EscapesQuotesBackslashesAndControlBytes) {
   EXPECT_EQ(json_escape("a\\b"), "a\\\\b");
   EXPECT_EQ(json_escape("a\nb\rc\td"), "a\\u000ab\\u000dc\\u0009d");
   EXPECT_EQ(json_escape(std::string("\0\x1f\x7f", 3)), "\\u0000\\u001f\\u007f");
-  EXPECT_EQ(json_escape("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 passes through
+  EXPECT_EQ(json_escape("caf\xc3\xa9"), "caf\xc3\xa9");        // UTF-8 passes through
   EXPECT_EQ(json_escape("x-\xff-\xc3"), "x-\\ufffd-\\ufffd");  // anything else cannot break the JSON
   EXPECT_EQ(json_escape(""), "");
 }

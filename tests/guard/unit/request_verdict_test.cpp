@@ -84,10 +84,10 @@ TEST(UrlFacts, ConfiguredHostHonoursThePort) {
 }
 
 TEST(UrlFacts, PresignedQuery) {
-  UrlFacts facts = url_facts(default_config(),
-                             url("files.example", 443,
-                                 "X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-"
-                                 "SignedHeaders=host%3Btraceparent&X-Amz-Signature=ff"));
+  UrlFacts facts =
+      url_facts(default_config(), url("files.example", 443,
+                                      "X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-"
+                                      "SignedHeaders=host%3Btraceparent&X-Amz-Signature=ff"));
   ASSERT_TRUE(facts.presigned.has_value());
   EXPECT_EQ(facts.presigned->service, "s3");
   EXPECT_EQ(facts.presigned->signed_headers, (std::vector<std::string>{"host", "traceparent"}));
@@ -160,8 +160,7 @@ TEST(ClassifyRequest, FieldsAfterAnEmptyOneDoNotNameTheService) {
 }
 
 TEST(ClassifyRequest, AppSignatureForS3) {
-  EXPECT_EQ(verdict(default_config(), url("storage.example"), no_signing(), app_authorization("s3")),
-            "app-signature");
+  EXPECT_EQ(verdict(default_config(), url("storage.example"), no_signing(), app_authorization("s3")), "app-signature");
 }
 
 TEST(ClassifyRequest, AppSignatureForAnotherService) {
@@ -177,8 +176,7 @@ TEST(ClassifyRequest, PresignedUrlForS3OrWithoutReadableScope) {
                         "X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=ff"),
                     no_signing()),
             "presigned-url");
-  EXPECT_EQ(verdict(default_config(), url("files.example", 443, "X-Amz-Signature=ff"), no_signing()),
-            "presigned-url");
+  EXPECT_EQ(verdict(default_config(), url("files.example", 443, "X-Amz-Signature=ff"), no_signing()), "presigned-url");
 }
 
 TEST(ClassifyRequest, PresignedUrlForAnotherService) {
@@ -191,9 +189,9 @@ TEST(ClassifyRequest, PresignedUrlForAnotherService) {
 
 TEST(ClassifyRequest, HostReasonsComeFirst) {
   Config config = config_with({{"TRACESTRIP_HOSTS", "bucket.s3.amazonaws.com,minio.lan"}});
-  EXPECT_EQ(verdict(config, url("bucket.s3.amazonaws.com"), curl_signing("aws:amz:us-east-1:s3"),
-                    app_authorization("s3")),
-            "s3-endpoint");
+  EXPECT_EQ(
+      verdict(config, url("bucket.s3.amazonaws.com"), curl_signing("aws:amz:us-east-1:s3"), app_authorization("s3")),
+      "s3-endpoint");
   EXPECT_EQ(verdict(config, url("minio.lan", 443, "X-Amz-Signature=ff"), curl_signing("aws:amz:us-east-1:s3"),
                     app_authorization("s3")),
             "configured-host");

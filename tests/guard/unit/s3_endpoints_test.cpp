@@ -140,29 +140,26 @@ TEST_P(NotS3Host, IsRejected) { EXPECT_FALSE(is_aws_s3_host(GetParam())) << GetP
 
 INSTANTIATE_TEST_SUITE_P(
     Lookalikes, NotS3Host,
-    testing::Values("s3.amazonaws.com.evil.example", "s3.us-east-1.amazonaws.com.evil.example",
-                    "bucket.s3.amazonaws.com.cn.evil.example", "sqs.us-east-1.amazonaws.com",
-                    "ec2.us-east-1.amazonaws.com", "dynamodb.cn-north-1.amazonaws.com.cn",
-                    "s3.evil.amazonaws.com", "mys3.amazonaws.com", "s3x.amazonaws.com", "s3-evil.amazonaws.com",
-                    "s3-us-east.amazonaws.com", "s3-1.amazonaws.com", "amazonaws.com", "amazonaws.com.cn",
-                    ".amazonaws.com", "s3.amazonaws.co", "s3.amazonaws.computer", "s3.notamazonaws.com",
-                    "s3amazonaws.com", "s3..amazonaws.com", "bucket..s3.amazonaws.com", "s3.us-east-1..amazonaws.com",
-                    "s3-global.amazonaws.com", "mrap.s3-global.amazonaws.com", "accesspointx.s3-global.amazonaws.com",
-                    "s3express.us-east-1.amazonaws.com", "s3express-.us-east-1.amazonaws.com",
-                    "s3-accesspointx.us-east-1.amazonaws.com", "s3-website.amazonaws.co",
-                    "s3.us-east-1.us-west-2.amazonaws.com", "s3.dualstack.dualstack.us-east-1.amazonaws.com",
-                    "s3.us-east-1.vpce.vpce.amazonaws.com", "s3.vpce.us-east-1.amazonaws.com",
-                    "s3.vpce.amazonaws.com", "s3.us-east-1.elb.amazonaws.com", "s3.compute-1.amazonaws.com",
-                    "ec2-3-5-7-9.compute-1.amazonaws.com", "s3-us-east-1-123456.us-east-1.elb.amazonaws.com",
-                    "s3.ic.gov", "s3.hci.ic.gov", "s3.sgov.gov", "s3.adc-e.uk", "s3.c2s.ic.gov.example",
-                    "s3.amazonaws.eu.example", "52.216.8.59", "3.5.0.1", "[2600:1fa0:80b4:db49::1]", "[::1]",
-                    "localhost", "s3", "s3.local", "minio.example.com", "s3.example.com", ""),
+    testing::Values(
+        "s3.amazonaws.com.evil.example", "s3.us-east-1.amazonaws.com.evil.example",
+        "bucket.s3.amazonaws.com.cn.evil.example", "sqs.us-east-1.amazonaws.com", "ec2.us-east-1.amazonaws.com",
+        "dynamodb.cn-north-1.amazonaws.com.cn", "s3.evil.amazonaws.com", "mys3.amazonaws.com", "s3x.amazonaws.com",
+        "s3-evil.amazonaws.com", "s3-us-east.amazonaws.com", "s3-1.amazonaws.com", "amazonaws.com", "amazonaws.com.cn",
+        ".amazonaws.com", "s3.amazonaws.co", "s3.amazonaws.computer", "s3.notamazonaws.com", "s3amazonaws.com",
+        "s3..amazonaws.com", "bucket..s3.amazonaws.com", "s3.us-east-1..amazonaws.com", "s3-global.amazonaws.com",
+        "mrap.s3-global.amazonaws.com", "accesspointx.s3-global.amazonaws.com", "s3express.us-east-1.amazonaws.com",
+        "s3express-.us-east-1.amazonaws.com", "s3-accesspointx.us-east-1.amazonaws.com", "s3-website.amazonaws.co",
+        "s3.us-east-1.us-west-2.amazonaws.com", "s3.dualstack.dualstack.us-east-1.amazonaws.com",
+        "s3.us-east-1.vpce.vpce.amazonaws.com", "s3.vpce.us-east-1.amazonaws.com", "s3.vpce.amazonaws.com",
+        "s3.us-east-1.elb.amazonaws.com", "s3.compute-1.amazonaws.com", "ec2-3-5-7-9.compute-1.amazonaws.com",
+        "s3-us-east-1-123456.us-east-1.elb.amazonaws.com", "s3.ic.gov", "s3.hci.ic.gov", "s3.sgov.gov", "s3.adc-e.uk",
+        "s3.c2s.ic.gov.example", "s3.amazonaws.eu.example", "52.216.8.59", "3.5.0.1", "[2600:1fa0:80b4:db49::1]",
+        "[::1]", "localhost", "s3", "s3.local", "minio.example.com", "s3.example.com", ""),
     case_name);
 
 TEST(PartitionSuffixes, AreTheSevenAwsPartitions) {
-  const std::vector<std::string_view> expected = {"amazonaws.com",  "amazonaws.com.cn", "amazonaws.eu",
-                                                  "c2s.ic.gov",     "sc2s.sgov.gov",    "cloud.adc-e.uk",
-                                                  "csp.hci.ic.gov"};
+  const std::vector<std::string_view> expected = {"amazonaws.com", "amazonaws.com.cn", "amazonaws.eu",  "c2s.ic.gov",
+                                                  "sc2s.sgov.gov", "cloud.adc-e.uk",   "csp.hci.ic.gov"};
   std::vector<std::string_view> actual = aws_partition_suffixes();
   std::sort(actual.begin(), actual.end());
   std::vector<std::string_view> sorted_expected = expected;
@@ -190,9 +187,10 @@ TEST(LooksLikeRegion, AcceptsRegionsOfEveryPartition) {
 }
 
 TEST(LooksLikeRegion, RejectsOtherLabels) {
-  for(const char* label : {"", "us", "us-", "us-east", "us-east-", "us-east-1a", "us-east-1-", "-us-east-1",
-                           "u-east-1", "useast-east-1", "us--1", "us-1", "US-EAST-1", "us_east_1", "dualstack",
-                           "vpce", "s3", "use1-az4", "compute-1", "us-east-1 ", "us-east-x1"})
+  for(const char* label : {"",           "us",         "us-",       "us-east",       "us-east-", "us-east-1a",
+                           "us-east-1-", "-us-east-1", "u-east-1",  "useast-east-1", "us--1",    "us-1",
+                           "US-EAST-1",  "us_east_1",  "dualstack", "vpce",          "s3",       "use1-az4",
+                           "compute-1",  "us-east-1 ", "us-east-x1"})
     EXPECT_FALSE(looks_like_region(label)) << "'" << label << "'";
 }
 

@@ -119,11 +119,11 @@ TEST(Sigv4Authorization, NoSignedHeadersGivesAnEmptyList) {
 }
 
 TEST(Sigv4Authorization, UnreadableScopeGivesNoService) {
-  for(const char* value : {"AWS4-HMAC-SHA256 Credential=AKID, SignedHeaders=host, Signature=ff",
-                           "AWS4-HMAC-SHA256 Credential=AKID/s3/aws4_request, SignedHeaders=host, Signature=ff",
-                           "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/s3/aws5_request, Signature=ff",
-                           "AWS4-HMAC-SHA256 Credential=/aws4_request, Signature=ff",
-                           "AWS4-HMAC-SHA256 Credential=, Signature=ff"}) {
+  for(const char* value :
+      {"AWS4-HMAC-SHA256 Credential=AKID, SignedHeaders=host, Signature=ff",
+       "AWS4-HMAC-SHA256 Credential=AKID/s3/aws4_request, SignedHeaders=host, Signature=ff",
+       "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/s3/aws5_request, Signature=ff",
+       "AWS4-HMAC-SHA256 Credential=/aws4_request, Signature=ff", "AWS4-HMAC-SHA256 Credential=, Signature=ff"}) {
     std::optional<Sigv4Authorization> parsed = parse_sigv4_authorization(value);
     ASSERT_TRUE(parsed) << value;
     EXPECT_TRUE(parsed->service.empty()) << value << " gave " << parsed->service;
@@ -167,8 +167,8 @@ TEST(PresignedQuery, LowerCaseHexAndMixedCaseKeys) {
 }
 
 TEST(PresignedQuery, SignedHeadersAreDecodedSplitAndLowered) {
-  std::optional<PresignedQuery> parsed = parse_presigned_query(
-      "a=1&X-Amz-SignedHeaders=host%3BTraceparent%3bx-amz-meta-k&X-Amz-Signature=ff&b");
+  std::optional<PresignedQuery> parsed =
+      parse_presigned_query("a=1&X-Amz-SignedHeaders=host%3BTraceparent%3bx-amz-meta-k&X-Amz-Signature=ff&b");
   ASSERT_TRUE(parsed);
   EXPECT_TRUE(parsed->service.empty());
   EXPECT_EQ(parsed->signed_headers, (std::vector<std::string>{"host", "traceparent", "x-amz-meta-k"}));

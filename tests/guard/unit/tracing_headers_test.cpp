@@ -57,13 +57,33 @@ std::vector<std::string> names_under_prefix(const std::string& prefix) {
 // table fails a test rather than silently shrinking the coverage.
 const std::vector<std::string>& issue_names() {
   static const std::vector<std::string> names = {
-      "traceparent",    "tracestate",      "baggage",           "b3",
-      "x-b3-*",         "uber-trace-id",   "uberctx-*",         "jaeger-debug-id",
-      "jaeger-baggage", "ot-tracer-*",     "ot-baggage-*",      "x-ot-span-context",
-      "x-datadog-*",    "pinpoint-*",      "newrelic",          "x-newrelic-*",
-      "sw8",            "sw8-correlation", "sw8-x",             "elastic-apm-traceparent",
-      "x-instana-*",    "x-dynatrace",     "singularityheader", "x-cloud-trace-context",
-      "grpc-trace-bin", "sentry-trace",    "x-amzn-trace-id",
+      "traceparent",
+      "tracestate",
+      "baggage",
+      "b3",
+      "x-b3-*",
+      "uber-trace-id",
+      "uberctx-*",
+      "jaeger-debug-id",
+      "jaeger-baggage",
+      "ot-tracer-*",
+      "ot-baggage-*",
+      "x-ot-span-context",
+      "x-datadog-*",
+      "pinpoint-*",
+      "newrelic",
+      "x-newrelic-*",
+      "sw8",
+      "sw8-correlation",
+      "sw8-x",
+      "elastic-apm-traceparent",
+      "x-instana-*",
+      "x-dynatrace",
+      "singularityheader",
+      "x-cloud-trace-context",
+      "grpc-trace-bin",
+      "sentry-trace",
+      "x-amzn-trace-id",
   };
   return names;
 }
@@ -131,19 +151,20 @@ TEST_P(LookalikeName, IsNotTracing) {
     EXPECT_FALSE(rules.is_tracing(spelled)) << spelled;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Builtin, LookalikeName,
-    testing::Values("traceparentx", "x-b3", "x-b3-", "my-traceparent", "pinpoint", "pinpoint-", "x-datadog-",
-                    "x-datadog", "b3x", "sw8x", "sw8-", "sw8-y", "uberctx", "uberctx-", "x-traceparent",
-                    "traceparent-", "newrelicx", "x-newrelic", "x-amzn-trace", "x-amzn-trace-idx", "tracestat",
-                    "ot-tracer", "ot-baggage", "baggages", "x-instana", "sentry", "grpc-trace", "content-type",
-                    "authorization", "x-amz-date", "x-amz-content-sha256", "host", "b", "", "-", "*"),
-    [](const testing::TestParamInfo<const char*>& param) {
-      std::string name = "n" + std::to_string(param.index) + "_";
-      for(const char* c = param.param; *c; ++c)
-        name.push_back(std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_');
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Builtin, LookalikeName,
+                         testing::Values("traceparentx", "x-b3", "x-b3-", "my-traceparent", "pinpoint", "pinpoint-",
+                                         "x-datadog-", "x-datadog", "b3x", "sw8x", "sw8-", "sw8-y", "uberctx",
+                                         "uberctx-", "x-traceparent", "traceparent-", "newrelicx", "x-newrelic",
+                                         "x-amzn-trace", "x-amzn-trace-idx", "tracestat", "ot-tracer", "ot-baggage",
+                                         "baggages", "x-instana", "sentry", "grpc-trace", "content-type",
+                                         "authorization", "x-amz-date", "x-amz-content-sha256", "host", "b", "", "-",
+                                         "*"),
+                         [](const testing::TestParamInfo<const char*>& param) {
+                           std::string name = "n" + std::to_string(param.index) + "_";
+                           for(const char* c = param.param; *c; ++c)
+                             name.push_back(std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_');
+                           return name;
+                         });
 
 TEST(ParseNamePattern, ReadsNamesAndPrefixesInLowerCase) {
   std::optional<NamePattern> exact = parse_name_pattern("X-Request-Trace");
@@ -170,8 +191,8 @@ class BadNamePattern : public testing::TestWithParam<const char*> {};
 TEST_P(BadNamePattern, IsRejected) { EXPECT_FALSE(parse_name_pattern(GetParam()).has_value()) << GetParam(); }
 
 INSTANTIATE_TEST_SUITE_P(Malformed, BadNamePattern,
-                         testing::Values("", "*", "**", "a*b", "*a", "a**", "x y", "x\ty", "x:y", "x;y", "x,y",
-                                         "x/y", "x\"y", "x(y)", "x@y", "x\ry", "x\ny", "x\x7fy", "x\x80y",
+                         testing::Values("", "*", "**", "a*b", "*a", "a**", "x y", "x\ty", "x:y", "x;y", "x,y", "x/y",
+                                         "x\"y", "x(y)", "x@y", "x\ry", "x\ny", "x\x7fy", "x\x80y",
                                          "\xc3\xa9t\xc3\xa9"));
 
 TEST(NamePatternSet, PrefixMatchesOnlyLongerNames) {
@@ -210,7 +231,7 @@ TEST(NamePatternSet, CountsAndListsDistinctPatterns) {
   NamePatternSet set;
   EXPECT_TRUE(set.empty());
   set.add(*parse_name_pattern("abc"));
-  set.add(*parse_name_pattern("ABC"));  // same pattern once lowered
+  set.add(*parse_name_pattern("ABC"));   // same pattern once lowered
   set.add(*parse_name_pattern("abc*"));  // a prefix is a different pattern
   set.add(NamePattern{"", false});       // ignored
   EXPECT_FALSE(set.empty());

@@ -36,30 +36,35 @@ TEST_P(ParseUrl, ReadsHostPortAndQuery) {
 
 INSTANTIATE_TEST_SUITE_P(
     Urls, ParseUrl,
-    testing::Values(
-        UrlCase{"VirtualHosted", "https://bucket.s3.us-east-1.amazonaws.com/key.txt",
-                "bucket.s3.us-east-1.amazonaws.com", 443, ""},
-        UrlCase{"CaseAndTrailingDot", "HTTPS://Bucket.S3.AmazonAWS.com./Key", "bucket.s3.amazonaws.com", 443, ""},
-        UrlCase{"ExplicitPort", "http://minio.lan:9000/bucket/key", "minio.lan", 9000, ""},
-        UrlCase{"Ipv6", "http://[::1]:9000/b/k", "[::1]", 9000, ""},
-        UrlCase{"Ipv4", "http://127.0.0.1/b", "127.0.0.1", 80, ""},
-        UrlCase{"UserInfo", "https://user:secret@files.example:8443/x", "files.example", 8443, ""},
-        UrlCase{"NoSchemeIsGuessed", "s3.amazonaws.com/bucket/key", "s3.amazonaws.com", 80, ""},
-        UrlCase{"QueryRawWithoutFragment",
-                "https://f.example/o?X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&"
-                "X-Amz-Signature=ff#frag",
-                "f.example", 443,
-                "X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=ff"},
-        UrlCase{"EmptyQuery", "https://f.example/o?", "f.example", 443, ""},
-        UrlCase{"Ftp", "ftp://files.example/pub", "files.example", 21, ""}),
+    testing::Values(UrlCase{"VirtualHosted", "https://bucket.s3.us-east-1.amazonaws.com/key.txt",
+                            "bucket.s3.us-east-1.amazonaws.com", 443, ""},
+                    UrlCase{"CaseAndTrailingDot", "HTTPS://Bucket.S3.AmazonAWS.com./Key", "bucket.s3.amazonaws.com",
+                            443, ""},
+                    UrlCase{"ExplicitPort", "http://minio.lan:9000/bucket/key", "minio.lan", 9000, ""},
+                    UrlCase{"Ipv6", "http://[::1]:9000/b/k", "[::1]", 9000, ""},
+                    UrlCase{"Ipv4", "http://127.0.0.1/b", "127.0.0.1", 80, ""},
+                    UrlCase{"UserInfo", "https://user:secret@files.example:8443/x", "files.example", 8443, ""},
+                    UrlCase{"NoSchemeIsGuessed", "s3.amazonaws.com/bucket/key", "s3.amazonaws.com", 80, ""},
+                    UrlCase{"QueryRawWithoutFragment",
+                            "https://f.example/o?X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&"
+                            "X-Amz-Signature=ff#frag",
+                            "f.example", 443,
+                            "X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=ff"},
+                    UrlCase{"EmptyQuery", "https://f.example/o?", "f.example", 443, ""},
+                    UrlCase{"Ftp", "ftp://files.example/pub", "files.example", 21, ""}),
     [](const testing::TestParamInfo<UrlCase>& param) { return std::string(param.param.label); });
 
 // BUG (under LeakSanitizer only): see UrlApiWrappers.APartHandedOutWithAnErrorIsFreed.
 TEST(ParseUrl, IdnHostComesInPunycode) {
-  UrlParts parts = parse_url(kRealApi, "https://b\xc3\xbc" "cher.example/");
+  UrlParts parts = parse_url(kRealApi,
+                             "https://b\xc3\xbc"
+                             "cher.example/");
   ASSERT_TRUE(parts.valid);
   // With IDN support curl gives punycode; without it, the host as written.
-  EXPECT_TRUE(parts.host == "xn--bcher-kva.example" || parts.host == "b\xc3\xbc" "cher.example") << parts.host;
+  EXPECT_TRUE(parts.host == "xn--bcher-kva.example" || parts.host ==
+                                                           "b\xc3\xbc"
+                                                           "cher.example")
+      << parts.host;
 }
 
 TEST(ParseUrl, InvalidInput) {
@@ -109,8 +114,8 @@ TEST(ReadCurlu, EmptyHandleOrNoHandle) {
 // ---- counting and failing wrappers ----------------------------------------
 
 struct UrlApiLedger {
-  int handles = 0;      // created minus cleaned up
-  int parts = 0;        // handed out by get minus freed
+  int handles = 0;  // created minus cleaned up
+  int parts = 0;    // handed out by get minus freed
   bool refuse_punycode = false;
   bool punycode_fails_after_allocating = false;  // what curl 7.88 does when IDN decoding fails
   bool fail_create = false;
