@@ -4,7 +4,8 @@
 #   2. fuzz smoke: every libFuzzer target for TRACESTRIP_FUZZ_SECONDS (30)
 #   3. valgrind memcheck over the uploader with shim + demo agent preloaded
 #   4. clang-tidy over src/core and src/shim (skipped when clang-tidy-14 is missing)
-# Each stage prints its wall time. TRACESTRIP_EXTRA_SKIP="tsan fuzz valgrind tidy" skips stages.
+#   5. clang-format: the tree matches .clang-format (scripts/format-check.sh)
+# Each stage prints its wall time. TRACESTRIP_EXTRA_SKIP="tsan fuzz valgrind tidy" skips stages (also "format").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${TRACESTRIP_JOBS:-2}
@@ -53,5 +54,8 @@ tidy() {
 stage tsan tsan
 stage fuzz fuzz
 stage valgrind valgrind_demo
+format() { scripts/format-check.sh | tail -3; }
+
 stage tidy tidy
+stage format format
 exit $status
