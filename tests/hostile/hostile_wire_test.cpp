@@ -85,16 +85,7 @@ bool stripping() {
   return !mode || std::string(mode) == "strip";
 }
 
-class HostileWire : public ::testing::TestWithParam<WireCase> {
- protected:
-  static void SetUpTestSuite() { server_ = new RecordingServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static RecordingServer* server_;
-};
-RecordingServer* HostileWire::server_ = nullptr;
+class HostileWire : public WithRecordingServer<::testing::TestWithParam<WireCase>> {};
 
 TEST_P(HostileWire, S3LosesOnlyTracingOtherKeepsAll) {
   WireCase c = GetParam();

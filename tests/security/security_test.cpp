@@ -47,16 +47,7 @@ const std::vector<std::string> kSecretHeaders = {
     "x-amz-s3session-token: SECRETs3session0005",
 };
 
-class Secrets : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new RecordingServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static RecordingServer* server_;
-};
-RecordingServer* Secrets::server_ = nullptr;
+class Secrets : public WithRecordingServer<::testing::Test> {};
 
 TEST_F(Secrets, CredentialsWithTracingHeadersToS3AndOther) {
   std::vector<std::string> entries = kSecretHeaders;

@@ -76,16 +76,7 @@ struct Handle {
   }
 };
 
-class Stress : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new RecordingServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static RecordingServer* server_;
-};
-RecordingServer* Stress::server_ = nullptr;
+class Stress : public WithRecordingServer<::testing::Test> {};
 
 TEST_F(Stress, ThreadsTransfersDuphandleResetCleanupInRandomOrders) {
   const int threads = env_int("TRACESTRIP_STRESS_THREADS", 16);

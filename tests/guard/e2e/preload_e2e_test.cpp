@@ -65,13 +65,8 @@ const std::vector<std::string> kMixedWithoutTracing = {
     "X-Trace-Unrelated: keep-me",
 };
 
-class Wire : public ::testing::Test {
+class Wire : public WithRecordingServer<::testing::Test> {
  protected:
-  static void SetUpTestSuite() { server_ = new RecordingServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   static int port() { return server_->port(); }
   static RecordingServer& server() { return *server_; }
 
@@ -83,11 +78,7 @@ class Wire : public ::testing::Test {
     EXPECT_TRUE(server().arrived(path).has_value()) << path << " never arrived";
     return transfer.sent_custom_headers();
   }
-
- private:
-  static RecordingServer* server_;
 };
-RecordingServer* Wire::server_ = nullptr;
 
 TEST_F(Wire, ShimIsLoaded) { EXPECT_TRUE(shim_is_loaded()); }
 

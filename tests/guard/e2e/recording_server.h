@@ -47,4 +47,20 @@ class RecordingServer {
   std::map<std::string, ArrivedRequest> requests_;
 };
 
+// A test fixture base (Base is ::testing::Test or TestWithParam<…>) whose
+// suite shares one RecordingServer, started before its first test and
+// stopped after its last.
+template <typename Base>
+class WithRecordingServer : public Base {
+ protected:
+  static void SetUpTestSuite() { server_ = new RecordingServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static RecordingServer* server_;
+};
+template <typename Base>
+RecordingServer* WithRecordingServer<Base>::server_ = nullptr;
+
 }  // namespace tracestrip::test
